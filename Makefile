@@ -1,0 +1,53 @@
+# radiochain — the two commands a newcomer needs: `make demo` and `make test`.
+# Only Python >= 3.11 and make are assumed; everything else goes into ./.venv.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test lint typecheck unit bench install dev clean help
+
+help:
+	@echo "make demo   - set up .venv, install radiochain and run the main job on the bundled example"
+	@echo "make test   - install the dev extras, then ruff, mypy and pytest"
+	@echo "make bench  - benchmarks with speed ratios against the best alternative"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/radiochain decay Ac-225 "1 GBq" --after "10 d" --plot $(OUT)/demo/ac225-chain.png
+	$(BIN)/radiochain decay Ac-225 "1 GBq" --after "10 d" --plot $(OUT)/demo/ac225-chain.html > /dev/null
+	@echo "demo: plots written to $(OUT)/demo/ac225-chain.png and $(OUT)/demo/ac225-chain.html"
+
+lint: dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: dev
+	$(BIN)/mypy
+
+unit: dev
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+bench: dev
+	$(BIN)/pytest benchmarks --bench -q -s
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

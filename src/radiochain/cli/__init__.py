@@ -1,0 +1,1 @@
+"""Command line (Typer). Nothing below this layer imports Typer."""

@@ -1,0 +1,278 @@
+"""The ``radiochain`` command line: a thin Typer layer over the public Python API.
+
+Exit codes: 0 success, 2 bad input (one line on stderr naming what was wrong and what would be
+right; ``--debug`` shows the traceback), 1 when the question has no answer.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from radiochain.errors import RadiochainError
+from radiochain.physics.datasets import DEFAULT_DATASET, available_datasets, get_dataset
+from radiochain.units import format_quantity, parse_amount, to_seconds
+
+app = typer.Typer(
+    name="radiochain",
+    help="Plan and stress-test radiopharmaceutical supply chains, from reactor to patient.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+DatasetOption = Annotated[
+    str,
+    typer.Option(
+        "--dataset",
+        help="Nuclear dataset: 'radiochain' (bundled) or 'icrp107' (needs radioactivedecay).",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+@app.callback()
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback of errors.")
+    ] = False,
+) -> None:
+    """radiochain: from reactor to patient."""
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _print_json(payload: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+_INITIAL_KEY = {
+    "activity": "initial_activity_bq",
+    "mass": "initial_mass_g",
+    "atoms": "initial_atoms",
+}
+
+
+def _finite_or_none(value: float) -> float | None:
+    return value if value != float("inf") else None
+
+
+def _fmt_half_life(seconds: float) -> str:
+    return "stable" if seconds == float("inf") else format_quantity(seconds, "time", digits=5)
+
+
+@app.command()
+def nuclide(
+    name: Annotated[str | None, typer.Argument(help="Nuclide, e.g. Lu-177, 177Lu, lu177m.")] = None,
+    dataset: DatasetOption = DEFAULT_DATASET,
+    list_all: Annotated[
+        bool, typer.Option("--list", help="List every nuclide of the dataset.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Half-life, decay modes, progeny, energies and the data source of a nuclide."""
+    from radiochain.physics.nuclide import Nuclide
+
+    data = get_dataset(dataset)
+    if list_all or name is None:
+        if as_json:
+            _print_json(
+                {
+                    "dataset": data.name,
+                    "dataset_version": data.version,
+                    "nuclides": [
+                        {"nuclide": n, "half_life_s": None if h == float("inf") else float(h)}
+                        for n, h in zip(data.nuclides, data.half_life_s, strict=True)
+                    ],
+                }
+            )
+            return
+        table = Table(title=f"{len(data)} nuclides in {data.label}")
+        table.add_column("nuclide")
+        table.add_column("half-life", justify="right")
+        for n, h in zip(data.nuclides, data.half_life_s, strict=True):
+            table.add_row(n, _fmt_half_life(float(h)))
+        _console().print(table)
+        return
+    nuc = Nuclide(name, data)
+    info = nuc.to_dict()
+    if as_json:
+        _print_json(info)
+        return
+    console = _console()
+    console.print(
+        f"[bold]{nuc.name}[/bold]  (Z={nuc.z}, A={nuc.a}{', isomer' if nuc.state else ''})"
+    )
+    unc = nuc.half_life_uncertainty
+    unc_text = "" if unc != unc else f" ± {format_quantity(unc, 'time', digits=2)}"
+    console.print(f"  half-life        {_fmt_half_life(nuc.half_life)}{unc_text}")
+    if not nuc.stable:
+        console.print(f"  decay constant   {nuc.decay_constant:.6g} 1/s")
+        console.print(
+            f"  specific activity {format_quantity(nuc.specific_activity * 1e-3, 'activity')}/mg "
+            "(carrier-free)"
+        )
+    console.print(f"  atomic mass      {nuc.atomic_mass:.6f} u")
+    for mode in nuc.decay_modes:
+        console.print(
+            f"  decay            {mode.mode:<9} {mode.fraction:>10.6g}  "
+            f"-> {mode.daughter or 'fission'}"
+        )
+    energy = nuc.mean_energy
+    if any(v == v for v in energy.values()):
+        console.print(
+            "  mean energy/decay "
+            + ", ".join(f"{k} {v:.4g} MeV" for k, v in energy.items() if v == v)
+        )
+    if len(nuc.chain) > 1:
+        console.print(f"  chain            {' -> '.join(nuc.chain)}")
+    for what, citation in info["sources"].items():
+        console.print(f"  source ({what}): {citation}")
+    console.print(f"  nuclear data: {data.label}")
+
+
+@app.command(context_settings={"ignore_unknown_options": True})
+def decay(
+    nuclide: Annotated[str, typer.Argument(help="Parent nuclide, e.g. Ac-225.")],
+    amount: Annotated[str, typer.Argument(help="Initial amount, e.g. '1 GBq', '2 mCi', '1 mg'.")],
+    after: Annotated[str, typer.Option("--after", help="Elapsed time, e.g. '10 d', '120 h'.")],
+    dataset: DatasetOption = DEFAULT_DATASET,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot", help="Write the chain's activities from 0 to --after (.png or .html)."
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Activity of every member of a decay chain after a time."""
+    from radiochain.physics.inventory import Inventory
+    from radiochain.physics.nuclide import Nuclide
+
+    data = get_dataset(dataset)
+    parent = Nuclide(nuclide, data)
+    value, dimension = parse_amount(amount, what=f"amount of {parent.name}")
+    elapsed = to_seconds(after, default_unit=None, what="--after")
+    start = Inventory({parent.name: amount}, dataset=data)
+    end = start.decay(elapsed)
+    activity, atoms, mass = end.activities(), end.atoms(), end.masses()
+    rows: list[dict[str, Any]] = [
+        {
+            "nuclide": name,
+            "half_life_s": _finite_or_none(float(data.half_life_s[data.index[name]])),
+            "activity_bq": activity[name],
+            "atoms": atoms[name],
+            "mass_g": mass[name],
+        }
+        for name in parent.chain
+    ]
+    total = sum(activity.values())
+    plot_path = None
+    if plot is not None:
+        import numpy as np
+
+        from radiochain.reports.figures import chain_activity_figure, save_figure
+
+        # a linear grid plus a logarithmic one near t = 0, so fast ingrowth is drawn too
+        times = (
+            np.unique(
+                np.concatenate(
+                    [np.linspace(0.0, elapsed, 300), np.geomspace(elapsed * 1e-6, elapsed, 200)]
+                )
+            )
+            if elapsed > 0
+            else np.array([0.0])
+        )
+        series = start.activities(times)
+        title = f"{parent.name}, {amount} at t = 0: chain activities over {after}"
+        fig = chain_activity_figure(series, title)
+        plot_path = save_figure(fig, plot, title=title, table=end.to_frame())
+    if as_json:
+        _print_json(
+            {
+                "nuclide": parent.name,
+                "initial_amount": amount,
+                _INITIAL_KEY[dimension]: value,
+                "elapsed_s": elapsed,
+                "chain": rows,
+                "total_activity_bq": total,
+                "dataset": data.name,
+                "dataset_version": data.version,
+                "plot": str(plot_path) if plot_path else None,
+            }
+        )
+        return
+    table = Table(
+        title=f"{parent.name}, {amount} at t = 0, "
+        f"after {after} ({format_quantity(elapsed, 'time')})"
+    )
+    table.add_column("nuclide")
+    table.add_column("half-life", justify="right")
+    table.add_column("activity", justify="right")
+    table.add_column("activity [Bq]", justify="right")
+    table.add_column("atoms", justify="right")
+    for row in rows:
+        table.add_row(
+            row["nuclide"],
+            _fmt_half_life(row["half_life_s"] or float("inf")),
+            format_quantity(row["activity_bq"], "activity"),
+            f"{row['activity_bq']:.6g}",
+            f"{row['atoms']:.6g}",
+        )
+    console = _console()
+    console.print(table)
+    console.print(
+        f"total activity {format_quantity(total, 'activity')}; nuclear data: {data.label}"
+    )
+    if plot_path:
+        console.print(f"plot written to {plot_path}")
+
+
+@app.command()
+def datasets(as_json: JsonOption = False) -> None:
+    """The nuclear datasets that can be selected with --dataset."""
+    found = available_datasets()
+    if as_json:
+        _print_json({"datasets": found})
+        return
+    for name, label in found.items():
+        _console().print(f"{name:<12} {label}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv``; return the exit code instead of exiting."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=args, prog_name="radiochain", standalone_mode=False)
+    except RadiochainError as err:
+        if debug:
+            raise
+        sys.stderr.write(f"radiochain: error: {err}\n")
+        return err.exit_code
+    except typer.TyperException as err:  # usage errors: missing option, bad choice...
+        if debug:
+            raise
+        code = int(getattr(err, "exit_code", 2))
+        sys.stderr.write(f"radiochain: error: {err.format_message()} (see 'radiochain --help')\n")
+        return code
+    except typer.Exit as err:
+        return int(err.exit_code)
+    except typer.Abort:
+        sys.stderr.write("radiochain: aborted\n")
+        return 1
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Figures and reports made from results (Matplotlib PNG, self-contained HTML)."""
