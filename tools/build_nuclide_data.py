@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+from decimal import Decimal
 import math
 import os
 import sys
@@ -256,11 +257,15 @@ class Builder:
         alpha_sum = 0.0
         alpha_e = 0.0
         part_sum = 0.0
+        direct_by_level: dict[float, float] = {}
+        missing_mean = 0.0
         for lv in ds.levels:
             e_lvl = float(lv["levelEnergy"] or 0.0)
             direct = 0.0
             for b in lv.get("betaMinusDecay") or []:
                 i = float(b.get("betaMinusIntensity") or 0.0) * nb
+                if b.get("averageBetaMinusEnergy") is None:
+                    missing_mean += i
                 e_el += i * float(b.get("averageBetaMinusEnergy") or 0.0)
                 direct += i
             for b in lv.get("betaPlusDecay") or []:
@@ -290,6 +295,7 @@ class Builder:
                 direct += i  # renormalised below for alpha
             if e_lvl in iso:
                 feed[e_lvl] += direct
+            direct_by_level[e_lvl] = direct_by_level.get(e_lvl, 0.0) + direct
             part_sum += direct
         if ds.mode == "alpha":
             if alpha_sum <= 0:
@@ -302,27 +308,54 @@ class Builder:
                     notes.append(f"alpha intensities sum to {alpha_sum:.3g}, renormalised to 100")
         elif part_sum > 0 and abs(part_sum - 100.0) > 2.0:
             notes.append(f"particle feedings sum to {part_sum:.4g} per 100 branch decays (not renormalised)")
-        # gammas
-        for lv in ds.levels:
+        if missing_mean > 1.0:
+            notes.append(f"ENSDF JSON gives no mean beta energy for {missing_mean:.3g}% of beta- feeding; "
+                         "electron energy excludes those betas (left empty if none has one)")
+        if ds.mode == "alpha" and alpha_sum > 0:
+            direct_by_level = {k: v * 100.0 / alpha_sum for k, v in direct_by_level.items()}
+        # gammas, with an intensity-balance guard for very highly converted transitions: their
+        # (gamma+ce) intensity may not exceed the level population (direct feeding + transitions in)
+        pop_in = defaultdict(float)
+        clamped = []
+        for lv in sorted(ds.levels, key=lambda x: -float(x["levelEnergy"] or 0.0)):
             e_lvl = float(lv["levelEnergy"] or 0.0)
+            terms = []
             for g in lv.get("gammaDecay") or []:
-                ef = float(g.get("levelEnergyFinal") or 0.0)
-                eg = float(g.get("gammaEnergy") or 0.0)
                 ig, alpha, sh = self.gamma_terms(g)
                 ig *= nr
                 if ig <= 0:
                     ce_tot = float(g.get("totalConversionElectronIntensity") or 0.0) * nt
                     if ce_tot > 0 and alpha > 0:
                         ig = ce_tot / alpha
+                terms.append([g, ig, alpha, sh])
+            pop = direct_by_level.get(e_lvl, 0.0) + pop_in[round(e_lvl, 1)]
+            for t in terms:
+                # only very highly converted transitions (alpha > 100), where a small error in a
+                # relative gamma intensity explodes, are limited to the level population
+                if t[2] > 100 and pop > 0 and t[1] * (1 + t[2]) > 1.05 * pop:
+                    t[1] = pop / (1 + t[2])
+                    clamped.append(e_lvl)
+            for g, ig, alpha, sh in terms:
+                pop_in[round(float(g.get("levelEnergyFinal") or 0.0), 1)] += ig * (1 + alpha)
+            lv["_terms"] = terms
+        if clamped:
+            notes.append("gamma+ce intensities out of level(s) " + ", ".join(f"{e:g}" for e in clamped)
+                         + " keV (alpha > 100) exceeded the level population and were limited to it (intensity balance)")
+        for lv in ds.levels:
+            e_lvl = float(lv["levelEnergy"] or 0.0)
+            for g, ig, alpha, sh in lv.pop("_terms"):
+                ef = float(g.get("levelEnergyFinal") or 0.0)
+                eg = float(g.get("gammaEnergy") or 0.0)
                 ti = ig * (1.0 + alpha)
                 if ef in iso or any(abs(ef - k) < 0.6 for k in iso):
                     k = min(iso, key=lambda x: abs(x - ef))
-                    if ds.mode == "alpha" and alpha_sum > 0:
-                        feed[k] += ti  # gamma intensities already per 100 alpha decays via NR
-                    else:
-                        feed[k] += ti
+                    feed[k] += ti
                 if any(abs(e_lvl - k) < 0.6 for k in iso):
                     continue  # belongs to the isomer's own decay (separate nuclide)
+                if (g.get("multipolarity") or "").strip("()[]") == "E0":
+                    # E0 transitions emit no photon: conversion electrons / e+e- pairs (approximated as electrons)
+                    e_el += ti * eg
+                    continue
                 e_ph += ig * eg
                 ece, a_k, a_l, a_m = self.ce_split(eg, alpha, sh, zd)
                 e_el += ig * ece
@@ -570,8 +603,11 @@ class Builder:
         for b in branches:
             if b["ds"] is None and b["mode"] not in ("IT",) and b["bf"] > 1e-4:
                 row["note"] += f"no ENSDF radiation data for the {b['mode']} branch to {b['daughter']}; energies exclude it. "
+        # a mean energy that misses most of the betas would mislead a dose calculation: leave it
+        # empty (unknown) rather than print a partial sum
+        electron_unknown = "no mean beta energy for 100%" in row["note"]
         row.update(
-            energy_electron_mev=f"{e['electron'] / 1000:.6g}",
+            energy_electron_mev="" if electron_unknown else f"{e['electron'] / 1000:.6g}",
             energy_photon_mev=f"{e['photon'] / 1000:.6g}",
             energy_alpha_mev=f"{e['alpha'] / 1000:.6g}",
             energy_source=e_src,
@@ -587,6 +623,11 @@ class Builder:
                               branching_fraction=f"{b['bf']:.10g}",
                               branching_fraction_unc=fmt(b["unc"], 3) if b["unc"] else "",
                               positron_fraction=pos, source=b["source"], note=b.get("note", "")))
+        if len(modes) > 1:  # exact decimal complement, so the printed branchings sum to 1
+            largest = max(modes, key=lambda m: float(m["branching_fraction"]))
+            others = sum(Decimal(m["branching_fraction"]) for m in modes if m is not largest)
+            if abs(Decimal(largest["branching_fraction"]) + others - 1) < Decimal("1e-6"):
+                largest["branching_fraction"] = str(Decimal(1) - others)
         row["note"] = row["note"].strip()
         return row, modes
 

@@ -63,6 +63,10 @@ def test_atoms_conserved(dataset: str, nuclide: str, x: float) -> None:
     members = data.descendants(data.index[nuclide])
     if any(m.daughter is None for i in members for m in data.modes[i]):
         return  # a fission branch removes atoms from the chain
+    if any(
+        data.modes[i] and abs(sum(m.fraction for m in data.modes[i]) - 1.0) > 1e-12 for i in members
+    ):
+        return  # the dataset lists branchings that do not add up (ICRP-107: At-217 beta- missing)
     t = x * _half_life(dataset, nuclide)
     start = Inventory({nuclide: "1e20 atoms"}, dataset=dataset)
     total = sum(start.decay(t).atoms().values())
