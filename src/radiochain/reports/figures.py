@@ -38,22 +38,23 @@ def chain_activity_figure(frame: pd.DataFrame, title: str) -> Figure:
     from matplotlib.figure import Figure
 
     unit, factor = _time_axis(float(frame.index.max()))
-    fig = Figure(figsize=(8, 5), layout="constrained")
+    fig = Figure(figsize=(9, 5), layout="constrained")
     ax = fig.add_subplot()
     x = frame.index.to_numpy() / factor
-    for name in frame.columns:
+    styles = ("-", "--", ":", "-.")
+    for k, name in enumerate(frame.columns):
         y = frame[name].to_numpy()
-        if (y > 0).any():
-            ax.plot(x, y, label=name, linewidth=1.6)
+        if (y > 0).any():  # members in equilibrium overlap: vary the dash so all stay visible
+            ax.plot(x, y, label=name, linewidth=1.6, linestyle=styles[(k // 10 + k) % 4])
     ax.set_yscale("log")
     positive = frame.to_numpy()
-    floor = positive[positive > 0].max() * 1e-4 if (positive > 0).any() else 1.0
+    floor = positive[positive > 0].max() * 1e-7 if (positive > 0).any() else 1.0
     ax.set_ylim(bottom=floor)
     ax.set_xlabel(f"time [{unit}]")
     ax.set_ylabel(f"activity [{frame.attrs.get('unit', 'Bq')}]")
     ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(ncols=2, fontsize="small", loc="lower left")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     dataset = frame.attrs.get("dataset")
     if dataset:
         ax.annotate(
