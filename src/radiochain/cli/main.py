@@ -247,13 +247,24 @@ def datasets(as_json: JsonOption = False) -> None:
         _console().print(f"{name:<12} {label}")
 
 
+def _register_commands() -> None:
+    from radiochain.cli import network
+
+    network.register(app)
+
+
+_register_commands()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit code instead of exiting."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     command = typer.main.get_command(app)
     try:
-        command.main(args=args, prog_name="radiochain", standalone_mode=False)
+        code = command.main(args=args, prog_name="radiochain", standalone_mode=False)
+        if isinstance(code, int):  # a command that ended with typer.Exit(code)
+            return code
     except RadiochainError as err:
         if debug:
             raise

@@ -1,0 +1,169 @@
+"""``Network``: the supply chain as one pandas table per component type.
+
+Tables and their columns are defined by the schema files (:mod:`radiochain.network.schema`);
+``docs/network-reference.md`` lists them. Decay factors are never stored: they are derived from
+the nuclear data when asked for (:meth:`Network.lane_decay_factors`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from radiochain.errors import InputError
+from radiochain.network.parse import cell_text, empty_table, parse_table
+from radiochain.network.problems import Problem, Report
+from radiochain.network.schema import TableSchema, schemas
+from radiochain.physics.datasets import DEFAULT_DATASET, NuclearDataset, get_dataset
+from radiochain.physics.decay import decay_factor
+
+
+class NetworkError(InputError):
+    """A network has errors; ``problems`` lists them all."""
+
+    def __init__(self, message: str, problems: list[Problem]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class Network:
+    """A radiopharmaceutical supply network.
+
+    Parameters
+    ----------
+    name : str
+    description : str
+    timezone : str
+        IANA time zone of the local times in the tables (e.g. ``Asia/Shanghai``).
+    dataset : str
+        Nuclear dataset for every decay factor (``radiochain`` or ``icrp107``).
+
+    Examples
+    --------
+    >>> n = Network(name="demo", timezone="Asia/Shanghai")
+    >>> n.add("sites", "pharmacy", kind="radiopharmacy", latitude_deg=31.2, longitude_deg=121.5)
+    >>> n.sites.loc["pharmacy", "kind"]
+    'radiopharmacy'
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str = "network",
+        description: str = "",
+        timezone: str = "UTC",
+        dataset: str = DEFAULT_DATASET,
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.timezone = timezone
+        self.dataset_name = dataset
+        self.extra_meta: dict[str, Any] = {}
+        self._tables: dict[str, pd.DataFrame] = {t: empty_table(s) for t, s in schemas().items()}
+        self.lines: dict[str, dict[str, int]] = {}
+        self.read_problems: list[Problem] = []
+        self.origin: Path | None = None
+
+    # tables ---------------------------------------------------------------------------------
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables: dict[str, pd.DataFrame] | None = self.__dict__.get("_tables")
+        if tables is not None and name in tables:
+            return tables[name]
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """All component tables by name (``sites``, ``lanes``...)."""
+        return self._tables
+
+    @staticmethod
+    def schema(table: str) -> TableSchema:
+        """Schema of a table."""
+        try:
+            return schemas()[table]
+        except KeyError:
+            raise InputError(f"unknown table {table!r} (tables: {', '.join(schemas())})") from None
+
+    def set_table(self, table: str, frame: pd.DataFrame) -> None:
+        """Replace a table by an already typed frame (indexed by name)."""
+        self.schema(table)
+        self._tables[table] = frame
+
+    @property
+    def dataset(self) -> NuclearDataset:
+        """The nuclear dataset of the network."""
+        return get_dataset(self.dataset_name)
+
+    def add(self, table: str, name: str, **attributes: Any) -> None:
+        """Add one row; values may be numbers or text with units (``transit_time_h="90 min"``).
+
+        Raises
+        ------
+        NetworkError
+            A value does not parse, or the name exists already.
+        """
+        schema = self.schema(table)
+        if name in self._tables[table].index:
+            raise NetworkError(f"{schema.file}: {name!r} exists already", [])
+        unknown = set(attributes) - set(schema.columns)
+        if unknown:
+            raise NetworkError(
+                f"{schema.file}: unknown attribute(s) {', '.join(sorted(unknown))} "
+                f"(known: {', '.join(schema.columns)})",
+                [],
+            )
+        raw = pd.DataFrame(
+            [{schema.index: name, **{k: cell_text(v) for k, v in attributes.items()}}], dtype=object
+        )
+        row, _, problems = parse_table(schema, raw, self.dataset)
+        errors = [p for p in problems if p.level == "error"]
+        if errors:
+            raise NetworkError(str(errors[0]), errors)
+        current = self._tables[table]
+        self._tables[table] = row if current.empty else pd.concat([current, row])
+
+    # derived quantities -----------------------------------------------------------------------
+    def product_nuclides(self) -> pd.Series:
+        """Nuclide of each product."""
+        return self.products["nuclide"]
+
+    def lane_decay_factors(self) -> pd.DataFrame:
+        """Fraction of each product's activity left after each lane's transit, derived from the
+        nuclear data (never typed in): rows lanes, columns products."""
+        data = self.dataset
+        half_lives = np.array(
+            [data.half_life_s[data.lookup(n)] for n in self.products["nuclide"]], dtype=float
+        )
+        transit_s = self.lanes["transit_time_h"].to_numpy(dtype=float)[:, None] * 3600.0
+        factors = decay_factor(half_lives[None, :], transit_s)
+        return pd.DataFrame(factors, index=self.lanes.index, columns=self.products.index)
+
+    # checks and I/O -----------------------------------------------------------------------------
+    def validate(self) -> Report:
+        """Every problem of the network (reading problems included)."""
+        from radiochain.network.validate import validate_network
+
+        return validate_network(self)
+
+    def meta(self) -> dict[str, Any]:
+        """The contents of ``network.yaml``."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "timezone": self.timezone,
+            "nuclear_dataset": self.dataset_name,
+            **self.extra_meta,
+        }
+
+    def equals(self, other: Network) -> bool:
+        """Same metadata and identical tables (values and dtypes)."""
+        if self.meta() != other.meta():
+            return False
+        return all(self._tables[t].equals(other._tables[t]) for t in self._tables)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{t}={len(f)}" for t, f in self._tables.items() if len(f))
+        return f"Network({self.name!r}, {counts})"

@@ -1,0 +1,252 @@
+"""Networks on disk: a folder of CSV files plus ``network.yaml``, or one JSON file.
+
+Reading then writing gives the same files' content back (floats are written with full
+precision, so ``read(write(n))`` equals ``n`` exactly). Missing optional tables are empty.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from radiochain.errors import DataError, InputError
+from radiochain.network.core import Network, NetworkError
+from radiochain.network.parse import cell_text, format_column, parse_table
+from radiochain.network.problems import Problem
+from radiochain.network.schema import schemas
+from radiochain.physics.datasets import get_dataset
+
+META_FILE = "network.yaml"
+META_KEYS = ("name", "description", "timezone", "nuclear_dataset")
+
+
+def _read_meta(folder: Path) -> tuple[dict[str, Any], list[Problem]]:
+    import yaml
+
+    path = folder / META_FILE
+    if not path.is_file():
+        return {}, [
+            Problem(
+                "error",
+                META_FILE,
+                None,
+                "",
+                "file is missing",
+                "a network folder needs network.yaml with name, timezone, nuclear_dataset",
+            )
+        ]
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        return {}, [
+            Problem("error", META_FILE, row, "", f"is not valid YAML: {err}", "fix the syntax")
+        ]
+    if not isinstance(meta, dict):
+        return {}, [
+            Problem(
+                "error",
+                META_FILE,
+                None,
+                "",
+                "must be a mapping of keys to values",
+                "write e.g. 'name: my-network'",
+            )
+        ]
+    return meta, []
+
+
+def read_network(path: str | Path, *, strict: bool = False) -> Network:
+    """Read a network folder (or a ``.json`` file written by :func:`write_json`).
+
+    Parameters
+    ----------
+    path : str or Path
+    strict : bool
+        Raise :class:`NetworkError` if anything could not be read; otherwise the problems are
+        kept in ``network.read_problems`` and reported by :meth:`Network.validate`.
+
+    Raises
+    ------
+    InputError
+        The path does not exist.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".json" and path.is_file():
+        return read_json(path, strict=strict)
+    if not path.is_dir():
+        raise InputError(
+            f"{path}: no such network folder (create one with 'radiochain example tiny DIR')"
+        )
+    meta, problems = _read_meta(path)
+    dataset_name = str(meta.get("nuclear_dataset", "radiochain"))
+    try:
+        dataset = get_dataset(dataset_name)
+    except DataError as err:
+        problems.append(
+            Problem("error", META_FILE, None, "nuclear_dataset", str(err), "use 'radiochain'")
+        )
+        dataset_name = "radiochain"
+        dataset = get_dataset(dataset_name)
+    network = Network(
+        name=str(meta.get("name", path.name)),
+        description=str(meta.get("description", "")),
+        timezone=str(meta.get("timezone", "UTC")),
+        dataset=dataset_name,
+    )
+    network.extra_meta = {k: v for k, v in meta.items() if k not in META_KEYS}
+    network.origin = path
+    for table, schema in schemas().items():
+        file = path / schema.file
+        if not file.is_file():
+            continue
+        try:
+            raw = pd.read_csv(file, dtype=str, keep_default_na=False, skip_blank_lines=True)
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
+            problems.append(
+                Problem(
+                    "error",
+                    schema.file,
+                    None,
+                    "",
+                    f"cannot be read as CSV: {err}",
+                    "save it as UTF-8 CSV with a header row",
+                )
+            )
+            continue
+        raw.columns = [str(c).strip() for c in raw.columns]
+        frame, lines, table_problems = parse_table(schema, raw, dataset, first_line=2)
+        network.set_table(table, frame)
+        network.lines[table] = lines
+        problems += table_problems
+    for extra in sorted(path.glob("*.csv")):
+        if extra.stem not in schemas():
+            problems.append(
+                Problem(
+                    "warning",
+                    extra.name,
+                    None,
+                    "",
+                    "unknown table, ignored",
+                    f"tables: {', '.join(s.file for s in schemas().values())}",
+                )
+            )
+    network.read_problems = problems
+    errors = [p for p in problems if p.level == "error"]
+    if strict and errors:
+        raise NetworkError(f"{path}: {len(errors)} problem(s); first: {errors[0]}", errors)
+    return network
+
+
+def write_network(network: Network, path: str | Path) -> Path:
+    """Write ``network.yaml`` and one CSV per non-empty table into ``path`` (created)."""
+    import yaml
+
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / META_FILE).write_text(
+        yaml.safe_dump(network.meta(), sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    for table, frame in network.tables.items():
+        schema = schemas()[table]
+        file = folder / schema.file
+        if frame.empty:
+            if file.exists():
+                file.unlink()
+            continue
+        out = pd.DataFrame({schema.index: frame.index.astype(str)})
+        for attr in schema.attributes:
+            if attr.name != schema.index:
+                out[attr.name] = format_column(attr, frame[attr.name]).to_numpy()
+        lines = [_csv_line(out.columns)] + [
+            _csv_line(row) for row in out.itertuples(index=False, name=None)
+        ]
+        file.write_text("".join(lines), encoding="utf-8", newline="")
+    return folder
+
+
+_NEEDS_QUOTES = (",", '"', "\n", "\r")
+
+
+def _csv_line(fields: Iterable[str]) -> str:
+    """One CSV line ending in \\n; fields with a comma, quote or line break (\\r included,
+    which the csv module leaves bare) are quoted, so every text reads back unchanged."""
+    cells = []
+    for field in fields:
+        text = str(field)
+        if any(c in text for c in _NEEDS_QUOTES):
+            text = '"' + text.replace('"', '""') + '"'
+        cells.append(text)
+    return ",".join(cells) + "\n"
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def write_json(network: Network, path: str | Path) -> Path:
+    """Export the whole network to one JSON file (``{"network": meta, "tables": {...}}``)."""
+    payload = {
+        "network": network.meta(),
+        "tables": {
+            table: [
+                {schemas()[table].index: str(name), **{k: _json_value(v) for k, v in row.items()}}
+                for name, row in frame.iterrows()
+            ]
+            for table, frame in network.tables.items()
+            if not frame.empty
+        },
+    }
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(payload, indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8"
+    )
+    return path
+
+
+def read_json(path: str | Path, *, strict: bool = False) -> Network:
+    """Read a network exported by :func:`write_json`."""
+    path = Path(path)
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise InputError(f"{path}:{err.lineno}: not valid JSON: {err.msg}") from err
+    meta = payload.get("network", {})
+    network = Network(
+        name=str(meta.get("name", path.stem)),
+        description=str(meta.get("description", "")),
+        timezone=str(meta.get("timezone", "UTC")),
+        dataset=str(meta.get("nuclear_dataset", "radiochain")),
+    )
+    network.extra_meta = {k: v for k, v in meta.items() if k not in META_KEYS}
+    problems: list[Problem] = []
+    for table, rows in payload.get("tables", {}).items():
+        if table not in schemas():
+            problems.append(
+                Problem("warning", path.name, None, table, "unknown table, ignored", "")
+            )
+            continue
+        raw = pd.DataFrame(
+            [{k: cell_text(v) for k, v in row.items()} for row in rows], dtype=object
+        )
+        frame, _, table_problems = parse_table(schemas()[table], raw, network.dataset)
+        network.set_table(table, frame)
+        problems += table_problems
+    network.read_problems = problems
+    errors = [p for p in problems if p.level == "error"]
+    if strict and errors:
+        raise NetworkError(f"{path}: {len(errors)} problem(s); first: {errors[0]}", errors)
+    return network

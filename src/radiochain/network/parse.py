@@ -1,0 +1,365 @@
+"""Reading cells of component tables by their schema type, column by column.
+
+Numbers are converted with one vectorized ``pandas.to_numeric`` per column; only the cells that
+are not bare numbers go through the unit parser, so a table of 100,000 rows reads in
+milliseconds. A cell that does not parse becomes missing and yields one :class:`Problem`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from datetime import date, time
+
+import numpy as np
+import pandas as pd
+
+from radiochain.errors import RadiochainError
+from radiochain.network.problems import Problem
+from radiochain.network.schema import Attribute, TableSchema
+from radiochain.physics.datasets import NuclearDataset
+from radiochain.units import parse_quantity, unit_factor
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAY_INDEX = {d.lower(): i for i, d in enumerate(WEEKDAYS)}
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_TRUE = {"true", "yes", "1", "y", "t"}
+_FALSE = {"false", "no", "0", "n", "f"}
+
+
+def cell_text(value: object) -> str:
+    """A Python value as the text of a CSV cell (floats with full precision)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def parse_days(text: str) -> frozenset[int]:
+    """Weekdays (0 = Monday) from ``"Mon-Fri"``, ``"Mon,Wed,Fri"``, ``"daily"``, ``"Sat-Sun"``.
+
+    Raises
+    ------
+    ValueError
+        The text names no weekday.
+    """
+    cleaned = text.strip().lower()
+    if cleaned in ("daily", "every day", "all", "mon-sun"):
+        return frozenset(range(7))
+    if cleaned in ("", "none", "never"):
+        return frozenset()
+    days: set[int] = set()
+    for part in re.split(r"[,;\s]+", cleaned):
+        if not part:
+            continue
+        if "-" in part:
+            first, _, last = part.partition("-")
+            a, b = _DAY_INDEX.get(first[:3]), _DAY_INDEX.get(last[:3])
+            if a is None or b is None:
+                raise ValueError(part)
+            k = a
+            while True:
+                days.add(k)
+                if k == b:
+                    break
+                k = (k + 1) % 7
+        else:
+            k_single = _DAY_INDEX.get(part[:3])
+            if k_single is None or len(part) < 3:
+                raise ValueError(part)
+            days.add(k_single)
+    return frozenset(days)
+
+
+def parse_time(text: str) -> time:
+    """``"08:30"`` -> ``time(8, 30)``; raises ValueError otherwise."""
+    match = _TIME.match(text.strip())
+    if match is None:
+        raise ValueError(text)
+    return time(int(match[1]), int(match[2]))
+
+
+def parse_times(text: str) -> tuple[time, ...]:
+    """``"06:00;14:00"`` -> two times, sorted."""
+    return tuple(sorted(parse_time(p) for p in re.split(r"[;,\s]+", text.strip()) if p))
+
+
+def _unparsable(values: pd.Series, check: Callable[[str], object]) -> list[tuple[str, str]]:
+    """(row name, cell) of the non-empty cells that ``check`` rejects."""
+    bad = []
+    for name, value in values.items():
+        if value == "":
+            continue
+        try:
+            check(value)
+        except (ValueError, RadiochainError):
+            bad.append((str(name), value))
+    return bad
+
+
+def parse_column(
+    attr: Attribute, raw: pd.Series, dataset: NuclearDataset
+) -> tuple[pd.Series, list[tuple[str, str, str, str]]]:
+    """Parse one column of text cells.
+
+    Returns
+    -------
+    (Series, failures)
+        The typed column (missing where empty or unparsable) and, for each cell that did not
+        parse, ``(row name, cell text, what is wrong, what would be right)``.
+    """
+    kind = attr.base_type
+    if kind == "string":  # free text is kept exactly as given
+        return raw.fillna("").astype(str), []
+    text = raw.fillna("").astype(str).str.strip()
+    failures: list[tuple[str, str, str, str]] = []
+    if kind == "float":
+        numbers = pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
+        leftover = text[(text != "") & numbers.isna()]
+        converted: dict[str, float] = {}
+        dimension = attr.dimension
+        for name, cell in leftover.items():
+            if dimension is None:
+                failures.append(
+                    (
+                        str(name),
+                        cell,
+                        f"{cell!r} is not a number",
+                        f"write a number in {attr.unit or 'plain units'}",
+                    )
+                )
+                continue
+            try:
+                value, _ = parse_quantity(cell, (dimension,), what=attr.name)
+                converted[str(name)] = value / unit_factor(attr.unit, dimension)
+            except RadiochainError as err:
+                failures.append(
+                    (str(name), cell, str(err).split(": ", 1)[-1], f"e.g. '{_example(attr)}'")
+                )
+        if converted:
+            numbers.update(pd.Series(converted, dtype=float))
+        infinite = np.isinf(numbers.to_numpy())
+        for name in numbers.index[infinite]:
+            failures.append((str(name), str(text[name]), "is infinite", "give a finite number"))
+        return numbers.where(~infinite, math.nan), failures
+    if kind == "integer":
+        numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+        not_int = (text != "") & (numbers.isna() | (numbers.fillna(0) % 1 != 0))
+        for name, cell in text[not_int].items():
+            failures.append((str(name), cell, f"{cell!r} is not a whole number", "write e.g. 12"))
+        return numbers.where(~not_int, np.nan).astype("Int64"), failures
+    if kind == "boolean":
+        lowered = text.str.lower()
+        result = pd.Series(pd.NA, index=text.index, dtype="boolean")
+        result[lowered.isin(_TRUE)] = True
+        result[lowered.isin(_FALSE)] = False
+        for name, cell in text[(text != "") & ~lowered.isin(_TRUE | _FALSE)].items():
+            failures.append(
+                (str(name), cell, f"{cell!r} is not true or false", "write true or false")
+            )
+        return result, failures
+    checks: dict[str, Callable[[str], object]] = {
+        "date": date.fromisoformat,
+        "time": parse_time,
+        "times": parse_times,
+        "days": parse_days,
+    }
+    if kind in checks:
+        expected = {
+            "date": "a date like 2025-06-30",
+            "time": "a local time like 08:30",
+            "times": "times like 06:00;14:00",
+            "days": "days like Mon-Fri, Mon,Wed,Fri or daily",
+        }[kind]
+        bad = _unparsable(text, checks[kind])
+        what = expected.split(" like")[0]
+        failures += [(n, v, f"{v!r} is not {what}", f"write {expected}") for n, v in bad]
+        return text.where(~text.index.isin([b[0] for b in bad]), ""), failures
+    if kind == "enum":
+        bad_enum = text[(text != "") & ~text.isin(attr.choices)]
+        for name, cell in bad_enum.items():
+            failures.append(
+                (
+                    str(name),
+                    cell,
+                    f"{cell!r} is not allowed",
+                    f"use one of {', '.join(attr.choices)}",
+                )
+            )
+        return text, failures
+    if kind == "nuclide":
+        canonical: list[str] = []
+        for name, cell in text.items():
+            try:
+                canonical.append(dataset.nuclides[dataset.lookup(cell)] if cell else "")
+            except RadiochainError as err:
+                failures.append((str(name), cell, str(err), ""))
+                canonical.append("")
+        return pd.Series(canonical, index=text.index, dtype=object), failures
+    return text, failures  # string, ref (references are checked by validate)
+
+
+def _example(attr: Attribute) -> str:
+    return {"Bq": "7.4 GBq", "h": "6 h", "d": "2 d", "s": "30 s", "g": "1 mg"}.get(attr.unit, "1")
+
+
+def parse_table(
+    schema: TableSchema,
+    frame: pd.DataFrame,
+    dataset: NuclearDataset,
+    *,
+    first_line: int | None = None,
+) -> tuple[pd.DataFrame, dict[str, int], list[Problem]]:
+    """Type every column of a raw text table, fill defaults, collect problems.
+
+    Parameters
+    ----------
+    schema : TableSchema
+    frame : DataFrame
+        Text cells, one column per attribute including the index column, rows in file order.
+    dataset : NuclearDataset
+        For ``nuclide`` columns.
+    first_line : int, optional
+        Line of the file holding the first row (2 for a CSV with a header), for messages.
+
+    Returns
+    -------
+    (DataFrame, dict, list of Problem)
+        The typed table indexed by name, the line of each row name, and the problems.
+    """
+    problems: list[Problem] = []
+    frame = frame.reset_index(drop=True)
+    index_col = schema.index
+    if index_col not in frame.columns:
+        problems.append(
+            Problem(
+                "error",
+                schema.file,
+                None,
+                index_col,
+                "column is missing",
+                "every table needs its index column",
+            )
+        )
+        return empty_table(schema), {}, problems
+    names = frame[index_col].fillna("").astype(str).str.strip()
+    line_of = {
+        name: position + first_line
+        for position, name in reversed(list(enumerate(names)))
+        if first_line is not None
+    }
+
+    def where(name: str) -> int | str:
+        return line_of.get(name, f"[{name}]")
+
+    for position, name in enumerate(names):
+        if name == "":
+            row: int | str = position + first_line if first_line is not None else f"[#{position}]"
+            problems.append(
+                Problem(
+                    "error", schema.file, row, index_col, "is empty", "give every row a unique name"
+                )
+            )
+    duplicated = names[names.duplicated() & (names != "")]
+    for label, name in duplicated.items():
+        where_dup: int | str = (
+            int(str(label)) + first_line if first_line is not None else f"[{name}]"
+        )
+        problems.append(
+            Problem(
+                "error",
+                schema.file,
+                where_dup,
+                index_col,
+                f"{name!r} appears more than once",
+                "names must be unique within a table",
+            )
+        )
+    keep = (names != "") & ~names.duplicated()
+    frame = frame[keep]
+    frame.index = pd.Index(names[keep], name=index_col)
+    frame = frame.drop(columns=[index_col])
+    known = set(schema.columns)
+    for column in frame.columns:
+        if column not in known:
+            problems.append(
+                Problem(
+                    "warning",
+                    schema.file,
+                    None,
+                    column,
+                    "unknown column, ignored",
+                    f"known columns: {', '.join(schema.columns)}",
+                )
+            )
+    out = pd.DataFrame(index=frame.index)
+    for attr in schema.attributes:
+        if attr.name == index_col:
+            continue
+        cells: pd.Series = (
+            frame[attr.name].fillna("").astype(str)
+            if attr.name in frame.columns
+            else pd.Series("", index=frame.index, dtype=object)
+        )
+        if attr.required and attr.name not in frame.columns and len(frame):
+            problems.append(
+                Problem(
+                    "error",
+                    schema.file,
+                    None,
+                    attr.name,
+                    "required column is missing",
+                    attr.description,
+                )
+            )
+        empty = cells.str.strip() == ""  # a cell of spaces counts as empty
+        if attr.required and attr.name in frame.columns:
+            for name in cells[empty].index:
+                problems.append(
+                    Problem(
+                        "error",
+                        schema.file,
+                        where(name),
+                        attr.name,
+                        "is empty",
+                        f"required: {attr.description}",
+                    )
+                )
+        if attr.default != "":
+            cells = cells.where(~empty, attr.default)
+        parsed, failures = parse_column(attr, cells, dataset)
+        for name, _cell, message, hint in failures:
+            problems.append(Problem("error", schema.file, where(name), attr.name, message, hint))
+        out[attr.name] = parsed
+    return out, line_of, problems
+
+
+def empty_table(schema: TableSchema) -> pd.DataFrame:
+    """A table with the schema's columns and dtypes and no rows."""
+    dtypes = {"float": "float64", "integer": "Int64", "boolean": "boolean"}
+    frame = pd.DataFrame(
+        {
+            a.name: pd.Series(dtype=dtypes.get(a.base_type, "object"))
+            for a in schema.attributes
+            if a.name != schema.index
+        }
+    )
+    frame.index = pd.Index([], name=schema.index, dtype=object)
+    return frame
+
+
+def format_column(attr: Attribute, column: pd.Series) -> pd.Series:
+    """Text cells for writing: floats with full precision (round-trip exact), empty for
+    missing."""
+    kind = attr.base_type
+    if kind == "float":
+        return column.map(lambda v: "" if pd.isna(v) else repr(float(v)))
+    if kind == "integer":
+        return column.map(lambda v: "" if pd.isna(v) else str(int(v)))
+    if kind == "boolean":
+        return column.map(lambda v: "" if pd.isna(v) else ("true" if bool(v) else "false"))
+    return column.fillna("").astype(str)

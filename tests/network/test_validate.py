@@ -1,0 +1,223 @@
+"""Every validation rule, each with a broken network that triggers it and its message."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from radiochain.cli.main import main
+from radiochain.network import read_network
+from radiochain.network.examples import copy_example, synthetic_network
+from radiochain.network.io import write_network
+
+Edit = Callable[[dict[str, pd.DataFrame]], None]
+
+
+def broken(tmp_path: Path, edit: Edit) -> list[str]:
+    """Copy the tiny example, apply ``edit`` to its raw CSV tables, return the problems."""
+    folder = copy_example("tiny", tmp_path / "net")
+    tables = {
+        p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for p in folder.glob("*.csv")
+    }
+    edit(tables)
+    for name, frame in tables.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    return [f"{p.level}: {p}" for p in read_network(folder).validate()]
+
+
+def _set(table: str, row: int, column: str, value: str) -> Edit:
+    def edit(tables: dict[str, pd.DataFrame]) -> None:
+        tables[table].loc[row, column] = value
+
+    return edit
+
+
+CASES = [
+    # (edit, expected text)
+    (
+        _set("lanes", 1, "to_site", "hospital-x"),
+        "error: lanes.csv:3: to_site: unknown site 'hospital-x' (did you mean",
+    ),
+    (
+        _set("lanes", 0, "transit_time_h", "-2"),
+        "error: lanes.csv:2: transit_time_h: -2 is out of range (must be > 0)",
+    ),
+    (
+        _set("lanes", 0, "transit_time_h", "2 parsecs"),
+        "error: lanes.csv:2: transit_time_h: unknown unit 'parsecs'",
+    ),
+    (
+        _set("products", 0, "nuclide", "Lu-178x"),
+        "error: products.csv:2: nuclide: 'Lu-178x' is not a nuclide name",
+    ),
+    (
+        _set("products", 0, "nuclide", "Lu-179"),
+        "error: products.csv:2: nuclide: 'Lu-179' is not in nuclear dataset",
+    ),
+    (
+        _set("products", 0, "shelf_life_h", "1"),
+        "error: demand.csv:5: hospital: the fastest route to 'hospital-b' takes 2.5 h, "
+        "longer than the shelf life",
+    ),
+    (
+        _set("lanes", 3, "accepts_radioactive", "false"),
+        "error: demand.csv:7: hospital: 'hospital-c' has demand for 'lu177-psma' and no lane "
+        "that accepts radioactive goods reaches it",
+    ),
+    (
+        _set("licences", 0, "possession_limit_bq", "5 GBq"),
+        "error: licences.csv:2: possession_limit_bq: 5e+09 Bq is below one dose (6.8e+09 Bq)",
+    ),
+    (
+        _set("processes", 0, "yield", "1.5"),
+        "error: processes.csv:2: yield: 1.5 is out of range (must be in (0, 1])",
+    ),
+    (
+        _set("products", 0, "dose_tolerance", "1"),
+        "dose_tolerance: 1 is out of range (must be in [0, 1))",
+    ),
+    (
+        _set("sites", 2, "latitude_deg", "95"),
+        "error: sites.csv:4: latitude_deg: 95 is out of range",
+    ),
+    (
+        _set("sites", 2, "kind", "clinic"),
+        "error: sites.csv:4: kind: 'clinic' is not allowed (use one of reactor",
+    ),
+    (
+        _set("sites", 1, "working_days", "Mon-Fry"),
+        "error: sites.csv:3: working_days: 'Mon-Fry' is not days",
+    ),
+    (
+        _set("demand", 0, "date", "2026-13-01"),
+        "error: demand.csv:2: date: '2026-13-01' is not a date",
+    ),
+    (
+        _set("demand", 0, "earliest_date", "2026-01-07"),
+        "error: demand.csv:2: earliest_date: 2026-01-07 is on the wrong side of date 2026-01-06",
+    ),
+    (
+        _set("demand", 0, "window_end", "08:00"),
+        "error: demand.csv:2: window_end: is not after window_start",
+    ),
+    (
+        _set("demand", 1, "appointment", "a01"),
+        "error: demand.csv:3: appointment: 'a01' appears more than once",
+    ),
+    (
+        _set("demand", 1, "product", "ac225-psma"),
+        "error: demand.csv:3: product: unknown product 'ac225-psma'",
+    ),
+    (
+        _set("lanes", 0, "to_site", "reactor"),
+        "error: lanes.csv:2: to_site: is the same site as from_site",
+    ),
+    (
+        _set("processes", 0, "producer", "nobody"),
+        "error: processes.csv:2: producer: unknown producer 'nobody'",
+    ),
+    (
+        _set("sites", 0, "source", "tiny;nope"),
+        "error: sites.csv:2: source: unknown source key 'nope'",
+    ),
+    (
+        _set("processes", 0, "batch_min_bq", "100 GBq"),
+        "error: processes.csv:2: batch_min_bq: is larger than batch_max_bq",
+    ),
+    (
+        _set("products", 0, "dose_activity_bq", "1 TBq"),
+        "warning: products.csv:2: dose_activity_bq: one dose",
+    ),
+    (
+        _set("demand", 0, "hospital", "pharmacy"),
+        "warning: demand.csv:2: hospital: site 'pharmacy' is a radiopharmacy",
+    ),
+]
+
+
+@pytest.mark.parametrize(("edit", "expected"), CASES, ids=[c[1][:60] for c in CASES])
+def test_rule(tmp_path: Path, edit: Edit, expected: str) -> None:
+    problems = broken(tmp_path, edit)
+    assert any(expected in p for p in problems), "\n".join(problems)
+
+
+def test_unreached_site_is_a_warning(tmp_path: Path) -> None:
+    def add_site(tables: dict[str, pd.DataFrame]) -> None:
+        row = tables["sites"].iloc[[2]].copy()
+        row["site"] = "hospital-d"
+        tables["sites"] = pd.concat([tables["sites"], row])
+
+    problems = broken(tmp_path, add_site)
+    assert "warning: sites.csv:7: site: no lane reaches or leaves it" in problems
+    assert not [p for p in problems if p.startswith("error")]
+
+
+def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
+    def many(tables: dict[str, pd.DataFrame]) -> None:
+        for edit, _ in CASES[:4]:
+            edit(tables)
+
+    assert sum(p.startswith("error") for p in broken(tmp_path, many)) >= 4
+
+
+def test_bundled_examples_validate_clean() -> None:
+    from radiochain.network.examples import bundled_examples, load_example
+
+    for name in bundled_examples():
+        report = load_example(name).validate()
+        assert report.ok, [str(p) for p in report.errors]
+
+
+def test_cli_validate_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = copy_example("tiny", tmp_path / "good")
+    assert main(["network", "validate", str(good)]) == 0
+    capsys.readouterr()
+    bad = broken(tmp_path, CASES[0][0])  # builds tmp_path/net
+    assert bad
+    assert main(["network", "validate", str(tmp_path / "net")]) == 2
+    out = capsys.readouterr().out
+    assert "lanes.csv:3: to_site: unknown site 'hospital-x'" in out
+    assert main(["network", "validate", str(tmp_path / "missing")]) == 2
+    assert "no such network folder" in capsys.readouterr().err
+
+
+def test_load_and_validate_3000_hospitals_under_a_second(tmp_path: Path) -> None:
+    folder = write_network(synthetic_network(3000, seed=11), tmp_path / "big")
+    start = time.perf_counter()
+    report = read_network(folder).validate()
+    elapsed = time.perf_counter() - start
+    assert report.ok
+    assert elapsed < 1.0, f"{elapsed:.2f} s"
+
+
+def test_cli_show_and_example(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["example", "tiny", str(tmp_path / "tiny")]) == 0
+    assert (
+        main(["example", "synthetic", str(tmp_path / "syn"), "--hospitals", "50", "--seed", "2"])
+        == 0
+    )
+    capsys.readouterr()
+    assert (
+        main(
+            ["network", "show", str(tmp_path / "tiny"), "--json", "--map", str(tmp_path / "m.png")]
+        )
+        == 0
+    )
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["counts"]["demand"] == 7
+    assert summary["sites_by_kind"]["hospital"] == 3
+    (row,) = summary["capacity_vs_demand"]
+    assert row["nuclide"] == "Lu-177"
+    assert row["doses"] == 7
+    assert row["demand_bq"] == pytest.approx(6 * 7.4e9 + 6.8e9)
+    assert (tmp_path / "m.png").read_bytes()[:4] == b"\x89PNG"
+    assert main(["example", "tiny", str(tmp_path / "tiny")]) == 2  # not empty
+    assert "not empty" in capsys.readouterr().err
+    assert main(["example", "atlantis", str(tmp_path / "x")]) == 2
+    assert "unknown example 'atlantis'" in capsys.readouterr().err
