@@ -10,14 +10,10 @@ size is printed.
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Callable
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from benchmarks.reporting import best_of, report
 from radiochain import decay_batch, get_dataset
 
 rd = pytest.importorskip("radioactivedecay")
@@ -26,24 +22,6 @@ pytestmark = pytest.mark.bench
 
 MIX = ["Lu-177", "Lu-177m", "Ac-225", "Ga-68", "Ge-68", "Mo-99", "Tc-99m", "F-18", "I-131",
        "Y-90", "Ra-223", "Pb-212", "Th-227", "Cu-64", "Zr-89"]  # fmt: skip
-RESULTS = Path("out/bench")
-
-
-def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def _report(name: str, rows: dict[str, float]) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{name}.json").write_text(json.dumps(rows, indent=2))
-    print(f"\n== {name} ==")
-    for key, value in rows.items():
-        print(f"  {key:<48} {value:12.6g}")
 
 
 def test_ac225_chain_at_1000_times() -> None:
@@ -62,7 +40,7 @@ def test_ac225_chain_at_1000_times() -> None:
         "speedup_vs_radioactivedecay": theirs / ours,
         "ratio_to_floor": ours / floor,
     }
-    _report("decay_ac225_1000_times", rows)
+    report("decay_ac225_1000_times", rows)
     assert rows["speedup_vs_radioactivedecay"] > 10
 
 
@@ -103,6 +81,6 @@ def test_10000_mixed_inventories_at_100_times() -> None:
         "speedup_vs_radioactivedecay": theirs / ours,
         "ratio_to_floor": ours / floor,
     }
-    _report("decay_10000_inventories_100_times", rows)
+    report("decay_10000_inventories_100_times", rows)
     assert rows["speedup_vs_radioactivedecay"] >= 1000
     assert rows["ratio_to_floor"] <= 5

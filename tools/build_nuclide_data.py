@@ -59,9 +59,9 @@ SEEDS = (
     "Pb-212 Bi-213 Ge-68 Ga-68 Mo-99 Tc-99m F-18 I-123 I-124 I-125 I-131 Y-90 Sr-89 Sr-90 "
     "Sm-153 Tb-161 Cu-64 Cu-67 Zr-89 In-111 Tl-201 W-188 Re-188 Ho-166 C-14 Co-60 "
     # production targets / side products (trivial additions)
-    "Lu-176 Lu-178 Th-232"
+    "Lu-176 Lu-178 Th-232 Ac-226 Ra-227 Th-230"
 ).split()
-EXTRA_STABLE = "Lu-175 Yb-168 Yb-170 Yb-171 Yb-172 Yb-173 Yb-174 Yb-176".split()
+EXTRA_STABLE = "Lu-175 Yb-168 Yb-170 Yb-171 Yb-172 Yb-173 Yb-174 Yb-176 Mo-98".split()
 
 QUASI_STABLE_Y = 1e15  # half-lives above this (in years) are listed as stable
 ISOMER_MIN_S = 10.0  # daughter levels with T1/2 >= this and listed in isomers.csv are separate nuclides

@@ -248,8 +248,9 @@ def datasets(as_json: JsonOption = False) -> None:
 
 
 def _register_commands() -> None:
-    from radiochain.cli import network
+    from radiochain.cli import network, produce
 
+    produce.register(app)
     network.register(app)
 
 

@@ -338,8 +338,14 @@ def _propagators(a: FloatArray, s: FloatArray, dt: float) -> FloatArray:
     n = a.shape[0]
     m = np.zeros((n + 1, n + 1))
     m[:n, :n] = a * dt
-    m[:n, n] = s * dt
+    # The feed column enters expm's norm (and so its number of squarings) although the result
+    # is linear in it: normalise it to <= 1 and scale the integral column back afterwards.
+    feed = s * dt
+    size = float(np.max(np.abs(feed))) if n else 0.0
+    scale = size if size > 0 else 1.0
+    m[:n, n] = feed / scale
     result: FloatArray = expm(m)
+    result[:n, n] *= scale
     return result
 
 
