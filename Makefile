@@ -30,9 +30,10 @@ install: $(VENV)/.installed
 dev: $(VENV)/.installed-dev
 
 demo: install
-	$(BIN)/radiochain decay Ac-225 "1 GBq" --after "10 d" --plot $(OUT)/demo/ac225-chain.png
-	$(BIN)/radiochain decay Ac-225 "1 GBq" --after "10 d" --plot $(OUT)/demo/ac225-chain.html > /dev/null
-	@echo "demo: plots written to $(OUT)/demo/ac225-chain.png and $(OUT)/demo/ac225-chain.html"
+	rm -rf $(OUT)/demo/network
+	$(BIN)/radiochain example china-2025 $(OUT)/demo/network
+	$(BIN)/radiochain plan $(OUT)/demo/network --out $(OUT)/demo/plan
+	@echo "demo: open $(OUT)/demo/plan/report.html (tables: doses.csv, batches.csv, shipments.csv)"
 
 lint: dev
 	$(BIN)/ruff check src tests benchmarks

@@ -248,10 +248,11 @@ def datasets(as_json: JsonOption = False) -> None:
 
 
 def _register_commands() -> None:
-    from radiochain.cli import network, produce
+    from radiochain.cli import network, plan, produce
 
     produce.register(app)
     network.register(app)
+    plan.register(app)
 
 
 _register_commands()

@@ -1,0 +1,161 @@
+"""``radiochain plan NETWORK``: the decay-aware plan a dispatcher can follow."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from radiochain.errors import InputError
+from radiochain.planning.milp import PlanWeights
+
+
+def plan_command(
+    network_path: Annotated[
+        Path, typer.Argument(metavar="NETWORK", help="Network folder or .json.")
+    ],
+    start: Annotated[
+        str | None, typer.Option(help="First day, YYYY-MM-DD (default: the network's).")
+    ] = None,
+    days: Annotated[int, typer.Option(help="Horizon [d].")] = 7,
+    method: Annotated[
+        str, typer.Option(help="'milp' (HiGHS) or 'greedy' (first come, first served).")
+    ] = "milp",
+    out: Annotated[Path, typer.Option(help="Folder for the plan tables and report.")] = Path(
+        "out/plan"
+    ),
+    time_limit: Annotated[float, typer.Option(help="Solver time limit [s].")] = 600.0,
+    gap: Annotated[
+        float, typer.Option(help="Relative MIP gap to stop at (0.005 = 0.5 %).")
+    ] = 0.005,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            help="Objective weights, e.g. 'unserved=1e8,moved=1e6,waste_per_gbq=100,cost=0.001'."
+        ),
+    ] = None,
+    save_model: Annotated[
+        Path | None, typer.Option(help="Write the MILP to a .mps or .lp file.")
+    ] = None,
+    report: Annotated[bool, typer.Option(help="Write report.html and PNG figures.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Plan production, labelling and delivery so that every patient is treated.
+
+    Writes doses.csv, batches.csv, shipments.csv, summary.json and report.html (+ PNGs) to --out.
+    Exit code 1 when the network cannot be planned at all (e.g. no demand in the horizon).
+    """
+    from radiochain.network.io import read_network
+    from radiochain.planning import PlanOptions, check_plan, plan
+
+    if method not in ("milp", "greedy"):
+        raise InputError(f"--method {method!r}: use 'milp' or 'greedy'")
+    if days < 1:
+        raise InputError(f"--days {days}: give at least 1")
+    try:
+        first_day = date.fromisoformat(start) if start else None
+    except ValueError:
+        raise InputError(f"--start {start!r} is not a date (write YYYY-MM-DD)") from None
+    network = read_network(network_path)
+    result = plan(
+        network,
+        method=method,  # type: ignore[arg-type]
+        options=PlanOptions(start=first_day, days=days),
+        weights=_weights(weights),
+        time_limit_s=time_limit,
+        mip_gap=gap,
+        save_model=str(save_model) if save_model else None,
+    )
+    check = check_plan(network, result)
+    if not check.ok:  # a bug, not bad input: say so loudly
+        result.notes.append(
+            f"plan checker found {len(check.violations)} violation(s): {check.violations[0]}"
+        )
+    folder = result.write(out)
+    files = {}
+    if report:
+        from radiochain.reports.plan_report import write_plan_report
+
+        files = write_plan_report(result, network, folder)
+    summary = result.summary() | {
+        "plan_check": {"ok": check.ok, "violations": check.violations[:20]},
+        "out": str(folder),
+        "files": files,
+    }
+    (folder / "summary.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    if as_json:
+        sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    k = result.kpis
+    console.print(
+        f"[bold]{network.name}[/bold]: {result.method} plan, {result.status.value}, "
+        f"{result.days} days from {result.start}"
+    )
+    table = Table(show_header=True)
+    table.add_column("")
+    table.add_column("plan", justify="right")
+    table.add_column("greedy baseline", justify="right")
+    base = result.baseline or {}
+    for key in ("appointments", "treated_on_day", "moved", "unserved", "batches", "shipments"):
+        table.add_row(key.replace("_", " "), str(k[key]), str(base.get(key, "")))
+    for key in (
+        "activity_ordered_bq",
+        "activity_administered_bq",
+        "activity_decayed_before_administration_bq",
+    ):
+        table.add_row(
+            key.replace("_bq", "").replace("_", " ") + " [GBq]",
+            f"{k[key] / 1e9:,.1f}",
+            f"{base[key] / 1e9:,.1f}" if key in base else "",
+        )
+    console.print(table)
+    if result.report:
+        r = result.report
+        gap_text = "n/a" if r.mip_gap is None else f"{r.mip_gap:.2%}"
+        console.print(
+            f"solver {r.solver}: {r.message}, {r.runtime_s:.2f} s (build {r.build_s:.2f} s), "
+            f"gap {gap_text}, {r.variables} variables, {r.constraints} constraints"
+        )
+    console.print(
+        f"plan check: {'ok' if check.ok else 'FAILED'} ({check.doses_checked} doses recomputed)"
+    )
+    console.print(f"nuclear data: {result.dataset}")
+    console.print(
+        f"written to {folder}/ (doses.csv, batches.csv, shipments.csv, summary.json"
+        f"{', report.html' if report else ''})"
+    )
+
+
+def _weights(text: str | None) -> PlanWeights:
+    if not text:
+        return PlanWeights()
+    values = {}
+    for part in text.split(","):
+        key, _, value = part.partition("=")
+        key = key.strip()
+        if key not in PlanWeights.__dataclass_fields__:
+            raise InputError(
+                f"--weights: unknown weight {key!r} "
+                f"(use {', '.join(PlanWeights.__dataclass_fields__)})"
+            )
+        try:
+            values[key] = float(value)
+        except ValueError:
+            raise InputError(f"--weights: {part!r} needs a number, e.g. {key}=1e6") from None
+        if values[key] < 0:
+            raise InputError(f"--weights: {key} must be >= 0")
+    return PlanWeights(**values)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``plan`` to the main app."""
+    app.command("plan")(plan_command)

@@ -1,0 +1,385 @@
+"""The planning problem made concrete: every delivery, candidate batch, departure and way to
+serve each appointment over the horizon, with decay factors from the nuclear data.
+
+Both planners (the MILP and the greedy baseline) work on this instance, so they see the same
+options. Times are hours since the horizon's start (local midnight of the start date, in the
+network's time zone). The instance is built with vectorized pandas merges; no Python loop runs
+over appointments times departures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from radiochain.errors import InputError
+from radiochain.network.core import Network
+from radiochain.network.parse import parse_days, parse_time, parse_times
+from radiochain.network.validate import fastest_routes
+from radiochain.physics.decay import decay_factor
+from radiochain.physics.transport import a2_value
+
+HOURS_PER_DAY = 24.0
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """How to plan.
+
+    Attributes
+    ----------
+    start : date or None
+        First day of the horizon (default: ``start_date`` of network.yaml, else the Monday of
+        the earliest appointment).
+    days : int
+        Length of the horizon [d].
+    lead_in_days : int or None
+        Days before the start in which batches may be made and deliveries used, so that the
+        first days' appointments can be served (default: the longest shelf life, at least 2).
+    batch_choices : int
+        For each departure, the most recent batches (by release) a dose may come from.
+    early_arrival_h : float
+        How long before the administration window a dose may arrive and wait at the hospital [h].
+    input_hold_h : float
+        Longest time a delivery of nuclide may wait at the radiopharmacy before synthesis [h].
+    """
+
+    start: date | None = None
+    days: int = 7
+    lead_in_days: int | None = None
+    batch_choices: int = 2
+    early_arrival_h: float = 24.0
+    input_hold_h: float = 240.0
+
+
+@dataclass
+class Instance:
+    """Everything the planners choose from (tables indexed 0..n-1)."""
+
+    network: Network
+    options: PlanOptions
+    start: date
+    timezone: ZoneInfo
+    appointments: pd.DataFrame
+    deliveries: pd.DataFrame
+    batches: pd.DataFrame
+    inputs: pd.DataFrame  # (delivery, batch) pairs with the decay factor of the input
+    departures: pd.DataFrame
+    options_table: pd.DataFrame  # (appointment, day, departure, batch) ways to serve a dose
+    licence_limits: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def timestamp(self, hours: float) -> str:
+        """ISO 8601 local time with offset for an instance time [h]."""
+        moment = datetime.combine(self.start, time(0), self.timezone) + timedelta(
+            hours=float(hours)
+        )
+        return moment.isoformat(timespec="minutes")
+
+
+def _hours(t: time) -> float:
+    return t.hour + t.minute / 60.0
+
+
+def _horizon_days(start: date, first: int, last: int) -> pd.DataFrame:
+    days = np.arange(first, last)
+    dates = [start + timedelta(days=int(d)) for d in days]
+    return pd.DataFrame(
+        {
+            "day": days,
+            "date": [d.isoformat() for d in dates],
+            "weekday": [d.weekday() for d in dates],
+        }
+    )
+
+
+def _expand_schedule(
+    frame: pd.DataFrame, days_col: str, times: pd.Series, calendar: pd.DataFrame
+) -> pd.DataFrame:
+    """Rows x calendar days on which the row's ``days_col`` is active, x each of its times."""
+    active = frame[days_col].map(parse_days)
+    rows = frame.assign(_times=times, _active=active).reset_index().merge(calendar, how="cross")
+    rows = rows[[wd in act for wd, act in zip(rows["weekday"], rows["_active"], strict=True)]]
+    rows = rows.explode("_times")
+    rows = rows[rows["_times"].notna()]
+    rows["t"] = rows["day"] * HOURS_PER_DAY + rows["_times"].map(_hours)
+    return rows.drop(columns=["_active"]).reset_index(drop=True)
+
+
+def _default_start(network: Network) -> date:
+    meta = network.extra_meta.get("start_date")
+    if meta:
+        return date.fromisoformat(str(meta))
+    if network.demand.empty:
+        raise InputError("the network has no demand to plan (demand.csv is empty)")
+    first = date.fromisoformat(min(network.demand["date"]))
+    return first - timedelta(days=first.weekday())
+
+
+def build_instance(network: Network, options: PlanOptions | None = None) -> Instance:
+    """Enumerate the planning options of a network over the horizon.
+
+    Raises
+    ------
+    InputError
+        The network has errors (run ``radiochain network validate``), or no demand in the
+        horizon.
+    """
+    options = options or PlanOptions()
+    report = network.validate()
+    if not report.ok:
+        first = report.errors[0]
+        raise InputError(
+            f"the network has {len(report.errors)} error(s), first: {first} "
+            "(see 'radiochain network validate')"
+        )
+    start = options.start or _default_start(network)
+    tz = ZoneInfo(network.timezone)
+    data = network.dataset
+    products = network.products
+    half_life_h = products["nuclide"].map(
+        lambda n: float(data.half_life_s[data.lookup(n)]) / 3600.0
+    )
+    lead_in = options.lead_in_days
+    if lead_in is None:
+        lead_in = max(2, int(np.ceil(float(products["shelf_life_h"].max()) / HOURS_PER_DAY)))
+    calendar = _horizon_days(start, -lead_in, options.days)
+    horizon_end = options.days * HOURS_PER_DAY
+    notes: list[str] = []
+
+    # appointments and the days each may be served on ------------------------------------
+    demand = network.demand.reset_index()
+    demand = demand[
+        (demand["date"] >= start.isoformat())
+        & (demand["date"] < (start + timedelta(days=options.days)).isoformat())
+    ]
+    if demand.empty:
+        raise InputError(
+            f"no appointment between {start} and {start + timedelta(days=options.days - 1)}"
+            " (choose --start and --days)"
+        )
+    appts = pd.DataFrame(
+        {
+            "appointment": demand["appointment"].to_numpy(),
+            "hospital": demand["hospital"].to_numpy(),
+            "product": demand["product"].to_numpy(),
+            "date": demand["date"].to_numpy(),
+            "prescribed_bq": demand["prescribed_activity_bq"]
+            .fillna(demand["product"].map(products["dose_activity_bq"]))
+            .to_numpy(dtype=float),
+            "window_start_h": demand["window_start"]
+            .map(lambda s: _hours(parse_time(s)))
+            .to_numpy(),
+            "window_end_h": demand["window_end"].map(lambda s: _hours(parse_time(s))).to_numpy(),
+        }
+    )
+    day_of = {d: i for i, d in zip(calendar["day"], calendar["date"], strict=True)}
+    appts["day"] = appts["date"].map(day_of).astype(int)
+    earliest = demand["earliest_date"].where(demand["earliest_date"] != "", demand["date"])
+    latest = demand["latest_date"].where(demand["latest_date"] != "", demand["date"])
+    appts["first_day"] = [max(day_of.get(max(str(d), start.isoformat()), 0), 0) for d in earliest]
+    last_date = (start + timedelta(days=options.days - 1)).isoformat()
+    appts["last_day"] = [day_of[min(str(d), last_date)] for d in latest]
+    appts["nuclide"] = appts["product"].map(products["nuclide"])
+    appts["half_life_h"] = appts["product"].map(half_life_h)
+    appts = appts.sort_values(["day", "window_start_h", "appointment"]).reset_index(drop=True)
+
+    # deliveries of nuclide -------------------------------------------------------------------
+    producers = network.producers
+    out_times = producers["output_time"].map(lambda s: [parse_time(s)])
+    deliveries = _expand_schedule(producers, "output_days", out_times, calendar)
+    shutdowns = network.shutdowns
+    if not shutdowns.empty and not deliveries.empty:
+        off = deliveries.merge(shutdowns.reset_index(), on="producer")
+        off = off[(off["date"] >= off["start"]) & (off["date"] <= off["end"])]
+        deliveries = deliveries[
+            ~deliveries.set_index(["producer", "t"]).index.isin(
+                off.set_index(["producer", "t"]).index
+            )
+        ]
+    deliveries = pd.DataFrame(
+        {
+            "producer": deliveries["producer"],
+            "site": deliveries["site"],
+            "nuclide": deliveries["nuclide"],
+            "t": deliveries["t"],
+            "capacity_bq": deliveries["capacity_per_delivery_bq"],
+            "cost_per_gbq": deliveries["cost_per_gbq"],
+            "week_cap_bq": deliveries["capacity_per_week_bq"],
+            "week": (deliveries["day"] // 7),
+        }
+    ).reset_index(drop=True)
+
+    # candidate batches -----------------------------------------------------------------------
+    processes = network.processes
+    slot_times = processes["slot_times"].map(lambda s: list(parse_times(s)))
+    batches = _expand_schedule(processes, "working_days", slot_times, calendar)
+    batches = pd.DataFrame(
+        {
+            "process": batches["process"],
+            "site": batches["site"],
+            "product": batches["product"],
+            "producer": batches["producer"],
+            "day": batches["day"],
+            "t_start": batches["t"],
+            "yield": batches["yield"],
+            "batch_min_bq": batches["batch_min_bq"].fillna(0.0),
+            "batch_max_bq": batches["batch_max_bq"],
+            "daily_slots": batches["daily_slots"].astype(int),
+            "cost_per_batch": batches["cost_per_batch"],
+            "t_release": batches["t"] + batches["synthesis_time_h"] + batches["qc_hold_h"],
+            "synthesis_time_h": batches["synthesis_time_h"],
+        }
+    )
+    batches["t_cal"] = batches["t_release"] + batches["product"].map(
+        products["calibration_offset_h"]
+    )
+    batches["nuclide"] = batches["product"].map(products["nuclide"])
+    batches["half_life_h"] = batches["product"].map(half_life_h)
+    batches["shelf_end"] = batches["t_cal"] + batches["product"].map(products["shelf_life_h"])
+    batches = batches[batches["t_release"] < horizon_end].reset_index(drop=True)
+    # nuclide per unit of calibration activity needed at synthesis start
+    batches["input_per_cal"] = 1.0 / (
+        batches["yield"]
+        * decay_factor(
+            batches["half_life_h"].to_numpy(), (batches["t_cal"] - batches["t_start"]).to_numpy()
+        )
+    )
+
+    # which delivery can feed which batch ------------------------------------------------------
+    pairs = []
+    for producer, row in producers.iterrows():  # few producers: a loop over them is fine
+        arrival = fastest_routes(network, [row["site"]])
+        own = deliveries[deliveries["producer"] == producer]
+        usable = batches[
+            (batches["nuclide"] == row["nuclide"])
+            & ((batches["producer"] == "") | (batches["producer"] == producer))
+        ]
+        if own.empty or usable.empty:
+            continue
+        merged = (
+            own.reset_index()
+            .rename(columns={"index": "delivery"})
+            .merge(
+                usable.reset_index().rename(columns={"index": "batch"})[
+                    ["batch", "site", "t_start", "half_life_h"]
+                ],
+                how="cross",
+                suffixes=("_d", "_b"),
+            )
+        )
+        merged["arrive"] = merged["t"] + merged["site_b"].map(arrival).to_numpy()
+        wait = merged["t_start"] - merged["arrive"]
+        merged = merged[(wait >= 0) & (wait <= options.input_hold_h)]
+        merged["decay"] = decay_factor(
+            merged["half_life_h"].to_numpy(), (merged["t_start"] - merged["t"]).to_numpy()
+        )
+        pairs.append(merged[["delivery", "batch", "decay"]])
+    inputs = (
+        pd.concat(pairs, ignore_index=True)
+        if pairs
+        else pd.DataFrame(columns=["delivery", "batch", "decay"])
+    )
+    fed = set(inputs["batch"])
+    unfed = batches.index.difference(list(fed))
+    if len(unfed):
+        notes.append(f"{len(unfed)} candidate batch slot(s) have no delivery that arrives in time")
+    batches = batches.assign(fed=batches.index.isin(list(fed)))
+
+    # departures towards hospitals --------------------------------------------------------------
+    lanes = network.lanes
+    lanes = lanes[lanes["accepts_radioactive"].fillna(True).astype(bool)]
+    hospitals = set(appts["hospital"])
+    lanes = lanes[lanes["to_site"].isin(hospitals) & lanes["from_site"].isin(set(batches["site"]))]
+    dep_times = lanes["departure_times"].map(lambda s: list(parse_times(s)))
+    deps = _expand_schedule(lanes, "departure_days", dep_times, calendar)
+    departures = pd.DataFrame(
+        {
+            "lane": deps["lane"],
+            "from_site": deps["from_site"],
+            "to_site": deps["to_site"],
+            "mode": deps["mode"],
+            "t_dep": deps["t"],
+            "t_arr": deps["t"] + deps["transit_time_h"],
+            "cost_per_shipment": deps["cost_per_shipment"],
+            "cost_per_package": deps["cost_per_package"],
+            "max_packages": deps["max_packages"],
+        }
+    ).reset_index(drop=True)
+
+    # ways to serve each appointment: (day, departure, batch) -----------------------------------
+    days = appts.reset_index().rename(columns={"index": "appt"})
+    days["serve_day"] = [
+        list(range(a, b + 1)) for a, b in zip(days["first_day"], days["last_day"], strict=True)
+    ]
+    days = days.explode("serve_day")
+    days["serve_day"] = days["serve_day"].astype(int)
+    days["ws"] = days["serve_day"] * HOURS_PER_DAY + days["window_start_h"]
+    days["we"] = days["serve_day"] * HOURS_PER_DAY + days["window_end_h"]
+    dep = departures.reset_index().rename(columns={"index": "departure"})
+    opts = days.merge(dep, left_on="hospital", right_on="to_site")
+    opts = opts[
+        (opts["t_arr"] <= opts["we"]) & (opts["t_arr"] >= opts["ws"] - options.early_arrival_h)
+    ]
+    opts["t_admin"] = np.maximum(opts["ws"], opts["t_arr"])
+    bat = batches[batches["fed"]].reset_index().rename(columns={"index": "batch"})
+    opts = opts.merge(
+        bat[["batch", "site", "product", "t_release", "t_cal", "shelf_end"]],
+        left_on=["from_site", "product"],
+        right_on=["site", "product"],
+    )
+    opts = opts[(opts["t_release"] <= opts["t_dep"]) & (opts["shelf_end"] >= opts["t_admin"])]
+    opts = opts.sort_values("t_release", ascending=False)
+    opts = opts.groupby(["appt", "serve_day", "departure"], sort=False).head(options.batch_choices)
+    opts["draw_cal_bq"] = opts["prescribed_bq"] / decay_factor(
+        opts["half_life_h"].to_numpy(), (opts["t_admin"] - opts["t_cal"]).to_numpy()
+    )
+    opts["dep_factor"] = decay_factor(
+        opts["half_life_h"].to_numpy(), (opts["t_dep"] - opts["t_cal"]).to_numpy()
+    )
+    opts["moved"] = opts["serve_day"] != opts["day"]
+    options_table = opts[
+        ["appt", "serve_day", "departure", "batch", "t_admin", "draw_cal_bq", "dep_factor", "moved"]
+    ].sort_values(["appt", "serve_day", "departure", "batch"])
+    options_table = options_table.reset_index(drop=True)
+    a2 = appts["nuclide"].map(lambda n: a2_value(n) or np.inf)
+    appts["a2_bq"] = a2.to_numpy()
+
+    licences = network.licences
+    limits = (
+        licences.reset_index()[["site", "nuclide", "possession_limit_bq"]]
+        if not licences.empty
+        else (pd.DataFrame(columns=["site", "nuclide", "possession_limit_bq"]))
+    )
+    return Instance(
+        network=network,
+        options=options,
+        start=start,
+        timezone=tz,
+        appointments=appts,
+        deliveries=deliveries,
+        batches=batches,
+        inputs=inputs,
+        departures=departures,
+        options_table=options_table,
+        licence_limits=limits,
+        notes=notes,
+    )
+
+
+def unserved_reasons(inst: Instance) -> dict[int, str]:
+    """Appointments with no way to be served at all, and why."""
+    has = np.zeros(len(inst.appointments), dtype=bool)
+    has[inst.options_table["appt"].to_numpy(dtype=np.int64)] = True
+    reasons = {}
+    for i in np.nonzero(~has)[0]:
+        row = inst.appointments.iloc[i]
+        reasons[int(i)] = (
+            f"no batch of {row['product']} reaches {row['hospital']} within its window "
+            "and shelf life on an allowed day (lanes, departures, synthesis slots, supply)"
+        )
+    return reasons

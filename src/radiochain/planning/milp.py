@@ -1,0 +1,534 @@
+"""The decay-aware MILP, built as sparse arrays and solved by HiGHS (highspy).
+
+Stages, each public (the PyPSA habit): :func:`build_model` -> optional user hook
+``extra_constraints(model, instance)`` -> :func:`solve_model` -> :func:`read_solution`.
+Constraint builders are named ``define_<what>_constraints``; variable and constraint blocks are
+named ``"Component-attribute"`` (``Dose-served``, ``Batch-activity``...). Activities are in GBq
+inside the model (numbers of order 1), Bq outside.
+
+Objective, in this order (weights in :class:`PlanWeights`): treat the most patients on their
+day, then move the fewest, then waste the least activity (nuclide drawn from producers), then
+cost. Decay factors are computed by :mod:`radiochain.physics` when the instance is built; the
+model itself is linear.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy.sparse import coo_matrix
+
+from radiochain.errors import InputError
+from radiochain.planning.instance import HOURS_PER_DAY, Instance, unserved_reasons
+from radiochain.planning.result import Choice, PlanResult, PlanStatus, SolverReport, assemble
+
+GBQ = 1e9
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class PlanWeights:
+    """Objective weights; the defaults make the order strict for national-size weeks.
+
+    Attributes
+    ----------
+    unserved : float
+        Per appointment not served.
+    moved : float
+        Per appointment served on another day than planned.
+    waste_per_gbq : float
+        Per GBq of nuclide drawn from producers (administered activity is fixed, so this is
+        what decay, yields and batch sizing lose).
+    cost : float
+        Per unit of money (the network's currency).
+    """
+
+    unserved: float = 1e8
+    moved: float = 1e6
+    waste_per_gbq: float = 1e2
+    cost: float = 1e-3
+
+
+@dataclass
+class Block:
+    """A named block of variables: columns ``start .. start + size``."""
+
+    name: str
+    start: int
+    size: int
+
+    def __call__(self, index: npt.ArrayLike) -> IntArray:
+        result: IntArray = self.start + np.asarray(index, dtype=np.int64)
+        return result
+
+
+@dataclass
+class Model:
+    """A MILP as arrays: min c x, row_lower <= A x <= row_upper, bounds, integrality."""
+
+    cost: list[FloatArray] = field(default_factory=list)
+    lower: list[FloatArray] = field(default_factory=list)
+    upper: list[FloatArray] = field(default_factory=list)
+    integer: list[npt.NDArray[np.bool_]] = field(default_factory=list)
+    blocks: dict[str, Block] = field(default_factory=dict)
+    rows: list[tuple[IntArray, IntArray, FloatArray]] = field(default_factory=list)
+    row_lower: list[FloatArray] = field(default_factory=list)
+    row_upper: list[FloatArray] = field(default_factory=list)
+    row_blocks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    n_cols: int = 0
+    n_rows: int = 0
+
+    def add_variables(
+        self,
+        name: str,
+        size: int,
+        *,
+        lower: float | FloatArray = 0.0,
+        upper: float | FloatArray = np.inf,
+        cost: float | FloatArray = 0.0,
+        integer: bool = False,
+    ) -> Block:
+        block = Block(name, self.n_cols, size)
+        self.blocks[name] = block
+        self.cost.append(np.broadcast_to(np.asarray(cost, dtype=float), size).copy())
+        self.lower.append(np.broadcast_to(np.asarray(lower, dtype=float), size).copy())
+        self.upper.append(np.broadcast_to(np.asarray(upper, dtype=float), size).copy())
+        self.integer.append(np.full(size, integer))
+        self.n_cols += size
+        return block
+
+    def add_constraints(
+        self,
+        name: str,
+        rows: IntArray,
+        cols: IntArray,
+        values: FloatArray,
+        n: int,
+        *,
+        lower: float | FloatArray = -np.inf,
+        upper: float | FloatArray = np.inf,
+    ) -> None:
+        """Rows ``0..n-1`` of a new block given as COO triplets (local row numbers)."""
+        self.rows.append(
+            (
+                np.asarray(rows, dtype=np.int64) + self.n_rows,
+                np.asarray(cols, dtype=np.int64),
+                np.asarray(values, dtype=float),
+            )
+        )
+        self.row_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), n).copy())
+        self.row_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), n).copy())
+        self.row_blocks[name] = (self.n_rows, n)
+        self.n_rows += n
+
+    def matrix(self) -> coo_matrix:
+        r = np.concatenate([t[0] for t in self.rows]) if self.rows else np.zeros(0, int)
+        c = np.concatenate([t[1] for t in self.rows]) if self.rows else np.zeros(0, int)
+        v = np.concatenate([t[2] for t in self.rows]) if self.rows else np.zeros(0)
+        return coo_matrix((v, (r, c)), shape=(self.n_rows, self.n_cols))
+
+
+def _group_rows(keys: pd.Series | npt.ArrayLike) -> tuple[IntArray, int, pd.Index]:
+    codes, uniques = pd.factorize(pd.Series(keys) if not isinstance(keys, pd.Series) else keys)
+    return codes.astype(np.int64), len(uniques), pd.Index(uniques)
+
+
+def define_variables(m: Model, inst: Instance, w: PlanWeights) -> None:
+    """Dose-served (binary per option), Dose-unserved, Batch-made, Batch-activity [GBq],
+    Input-drawn [GBq], Departure-used, Departure-packages."""
+    opts, b = inst.options_table, inst.batches
+    moved_cost = np.where(opts["moved"].to_numpy(), w.moved, 0.0)
+    m.add_variables("Dose-served", len(opts), upper=1.0, cost=moved_cost, integer=True)
+    m.add_variables("Dose-unserved", len(inst.appointments), upper=1.0, cost=w.unserved)
+    m.add_variables(
+        "Batch-made",
+        len(b),
+        upper=np.where(b["fed"], 1.0, 0.0),
+        cost=w.cost * b["cost_per_batch"].to_numpy(),
+        integer=True,
+    )
+    m.add_variables(
+        "Batch-activity", len(b), upper=np.where(b["fed"], b["batch_max_bq"] / GBQ, 0.0)
+    )
+    deliveries = inst.deliveries
+    cost_in = deliveries["cost_per_gbq"].to_numpy()[inst.inputs["delivery"].to_numpy(dtype=int)]
+    m.add_variables("Input-drawn", len(inst.inputs), cost=w.waste_per_gbq + w.cost * cost_in)
+    d = inst.departures
+    m.add_variables(
+        "Departure-used",
+        len(d),
+        upper=1.0,
+        cost=w.cost * d["cost_per_shipment"].to_numpy(),
+        integer=True,
+    )
+    max_pk = np.asarray(d["max_packages"].astype(float).fillna(np.inf), dtype=np.float64)
+    m.add_variables(
+        "Departure-packages",
+        len(d),
+        upper=max_pk,
+        cost=w.cost * d["cost_per_package"].to_numpy(),
+        integer=True,
+    )
+
+
+def define_demand_constraints(m: Model, inst: Instance) -> None:
+    """Each appointment is served by one option or counted unserved."""
+    opts = inst.options_table
+    served, unserved = m.blocks["Dose-served"], m.blocks["Dose-unserved"]
+    n = len(inst.appointments)
+    rows = np.concatenate([opts["appt"].to_numpy(dtype=np.int64), np.arange(n)])
+    cols = np.concatenate([served(np.arange(len(opts))), unserved(np.arange(n))])
+    m.add_constraints("Dose-assignment", rows, cols, np.ones(len(rows)), n, lower=1.0, upper=1.0)
+
+
+def define_batch_constraints(m: Model, inst: Instance) -> None:
+    """Doses drawn <= batch activity; batch size limits; daily synthesis slots."""
+    opts, b = inst.options_table, inst.batches
+    served, act, made = m.blocks["Dose-served"], m.blocks["Batch-activity"], m.blocks["Batch-made"]
+    nb = len(b)
+    rows = np.concatenate([opts["batch"].to_numpy(dtype=np.int64), np.arange(nb)])
+    cols = np.concatenate([served(np.arange(len(opts))), act(np.arange(nb))])
+    vals = np.concatenate([opts["draw_cal_bq"].to_numpy() / GBQ, -np.ones(nb)])
+    m.add_constraints("Batch-doses", rows, cols, vals, nb, upper=0.0)
+    k = np.arange(nb)
+    m.add_constraints(
+        "Batch-max",
+        np.concatenate([k, k]),
+        np.concatenate([act(k), made(k)]),
+        np.concatenate([np.ones(nb), -b["batch_max_bq"].to_numpy() / GBQ]),
+        nb,
+        upper=0.0,
+    )
+    m.add_constraints(
+        "Batch-min",
+        np.concatenate([k, k]),
+        np.concatenate([made(k), act(k)]),
+        np.concatenate([b["batch_min_bq"].to_numpy() / GBQ, -np.ones(nb)]),
+        nb,
+        upper=0.0,
+    )
+    codes, n, _ = _group_rows(b["process"] + "|" + b["day"].astype(str))
+    slots = b.groupby(codes)["daily_slots"].first().to_numpy(dtype=float)
+    m.add_constraints("Batch-slots", codes, made(k), np.ones(nb), n, upper=slots)
+
+
+def define_supply_constraints(m: Model, inst: Instance) -> None:
+    """Nuclide needed at synthesis start is covered by deliveries (decayed to that time);
+    deliveries and weekly caps are not exceeded."""
+    b, inputs, deliveries = inst.batches, inst.inputs, inst.deliveries
+    act, drawn = m.blocks["Batch-activity"], m.blocks["Input-drawn"]
+    nb, ni = len(b), len(inputs)
+    pair_batch = inputs["batch"].to_numpy(dtype=np.int64)
+    rows = np.concatenate([np.arange(nb), pair_batch])
+    cols = np.concatenate([act(np.arange(nb)), drawn(np.arange(ni))])
+    vals = np.concatenate([b["input_per_cal"].to_numpy(), -inputs["decay"].to_numpy(dtype=float)])
+    m.add_constraints("Batch-input", rows, cols, vals, nb, upper=0.0)
+    delivery = inputs["delivery"].to_numpy(dtype=np.int64)
+    m.add_constraints(
+        "Delivery-capacity",
+        delivery,
+        drawn(np.arange(ni)),
+        np.ones(ni),
+        len(deliveries),
+        upper=deliveries["capacity_bq"].to_numpy() / GBQ,
+    )
+    capped = deliveries["week_cap_bq"].notna().to_numpy()
+    if capped.any():
+        keys = deliveries["producer"] + "|" + deliveries["week"].astype(str)
+        codes, n, _ = _group_rows(keys)
+        limit = deliveries.groupby(codes)["week_cap_bq"].first().fillna(np.inf).to_numpy() / GBQ
+        m.add_constraints(
+            "Producer-week", codes[delivery], drawn(np.arange(ni)), np.ones(ni), n, upper=limit
+        )
+
+
+def define_transport_constraints(m: Model, inst: Instance) -> None:
+    """A dose needs its departure; Type A packages hold at most A2 (sum of fractions <= 1)."""
+    opts, d = inst.options_table, inst.departures
+    served, used, packages = (
+        m.blocks["Dose-served"],
+        m.blocks["Departure-used"],
+        m.blocks["Departure-packages"],
+    )
+    no = len(opts)
+    dep = opts["departure"].to_numpy(dtype=np.int64)
+    k = np.arange(no)
+    m.add_constraints(
+        "Departure-link",
+        np.concatenate([k, k]),
+        np.concatenate([served(k), used(dep)]),
+        np.concatenate([np.ones(no), -np.ones(no)]),
+        no,
+        upper=0.0,
+    )
+    a2 = inst.appointments["a2_bq"].to_numpy()[opts["appt"].to_numpy(dtype=np.int64)]
+    fraction = opts["draw_cal_bq"].to_numpy() * opts["dep_factor"].to_numpy() / a2
+    nd = len(d)
+    m.add_constraints(
+        "Departure-packages",
+        np.concatenate([dep, np.arange(nd)]),
+        np.concatenate([served(k), packages(np.arange(nd))]),
+        np.concatenate([fraction, -np.ones(nd)]),
+        nd,
+        upper=0.0,
+    )
+    cap = d["max_packages"].astype(float).fillna(float(max(no, 1))).to_numpy()
+    j = np.arange(nd)
+    m.add_constraints(
+        "Departure-package-use",
+        np.concatenate([j, j]),
+        np.concatenate([packages(j), used(j)]),
+        np.concatenate([np.ones(nd), -cap]),
+        nd,
+        upper=0.0,
+    )
+
+
+def define_hospital_constraints(m: Model, inst: Instance) -> None:
+    """Weekly treatment slots; licence possession limits on each day."""
+    opts, appts = inst.options_table, inst.appointments
+    served = m.blocks["Dose-served"]
+    appt = opts["appt"].to_numpy(dtype=np.int64)
+    hospital = appts["hospital"].to_numpy()[appt]
+    sites = inst.network.sites
+    slots = pd.Series(hospital).map(sites["weekly_treatment_slots"]).astype(float).to_numpy()
+    limited = np.isfinite(slots)
+    if limited.any():
+        week = opts["serve_day"].to_numpy() // 7
+        keys = pd.Series(hospital[limited]).astype(str) + "|" + pd.Series(week[limited]).astype(str)
+        codes, n, _ = _group_rows(keys)
+        upper = np.asarray(pd.Series(slots[limited]).groupby(codes).first(), dtype=np.float64)
+        m.add_constraints(
+            "Hospital-slots",
+            codes,
+            served(np.nonzero(limited)[0]),
+            np.ones(len(codes)),
+            n,
+            upper=upper,
+        )
+    limits = inst.licence_limits
+    if limits.empty:
+        return
+    d = inst.departures
+    nuclide = appts["nuclide"].to_numpy()[appt]
+    t_arr = d["t_arr"].to_numpy()[opts["departure"].to_numpy(dtype=np.int64)]
+    t_admin = opts["t_admin"].to_numpy()
+    half = appts["half_life_h"].to_numpy()[appt]
+    at_arrival = (
+        opts["draw_cal_bq"].to_numpy()
+        * 2.0
+        ** (
+            -(t_arr - inst.batches["t_cal"].to_numpy()[opts["batch"].to_numpy(dtype=np.int64)])
+            / half
+        )
+        / GBQ
+    )
+    rows: list[IntArray] = []
+    cols: list[IntArray] = []
+    vals: list[FloatArray] = []
+    limit_upper: list[float] = []
+    n = 0
+    for site, nuc, limit in limits.itertuples(index=False):  # few licences
+        mine = np.nonzero((hospital == site) & (nuclide == nuc))[0]
+        if not len(mine):
+            continue
+        first = int(np.floor(t_arr[mine].min() / HOURS_PER_DAY))
+        last = int(np.floor(t_admin[mine].max() / HOURS_PER_DAY))
+        for day in range(first, last + 1):
+            held = mine[
+                (t_arr[mine] < (day + 1) * HOURS_PER_DAY) & (t_admin[mine] >= day * HOURS_PER_DAY)
+            ]
+            if len(held):
+                rows.append(np.full(len(held), n))
+                cols.append(served(held))
+                vals.append(at_arrival[held])
+                limit_upper.append(float(limit) / GBQ)
+                n += 1
+    if n:
+        m.add_constraints(
+            "Licence-possession",
+            np.concatenate(rows),
+            np.concatenate(cols),
+            np.concatenate(vals),
+            n,
+            upper=np.array(limit_upper),
+        )
+
+
+ExtraConstraints = Callable[[Model, Instance], None]
+
+
+def build_model(
+    inst: Instance,
+    weights: PlanWeights | None = None,
+    extra_constraints: ExtraConstraints | None = None,
+) -> Model:
+    """Stage 1 (+ the user hook): the MILP of an instance."""
+    w = weights or PlanWeights()
+    m = Model()
+    define_variables(m, inst, w)
+    define_demand_constraints(m, inst)
+    define_batch_constraints(m, inst)
+    define_supply_constraints(m, inst)
+    define_transport_constraints(m, inst)
+    define_hospital_constraints(m, inst)
+    if extra_constraints is not None:
+        extra_constraints(m, inst)
+    return m
+
+
+def solve_model(
+    m: Model,
+    *,
+    time_limit_s: float = 600.0,
+    mip_gap: float = 0.005,
+    save_model: str | Path | None = None,
+    threads: int | None = None,
+) -> tuple[object, SolverReport]:
+    """Stage 2: pass the arrays to HiGHS and solve. Returns the solver and its report."""
+    import highspy
+
+    start = time.perf_counter()
+    a = m.matrix().tocsc()
+    lp = highspy.HighsLp()
+    lp.num_col_ = m.n_cols
+    lp.num_row_ = m.n_rows
+    lp.col_cost_ = np.concatenate(m.cost)
+    lp.col_lower_ = np.concatenate(m.lower)
+    lp.col_upper_ = np.concatenate(m.upper)
+    lp.row_lower_ = np.concatenate(m.row_lower) if m.row_lower else np.zeros(0)
+    lp.row_upper_ = np.concatenate(m.row_upper) if m.row_upper else np.zeros(0)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32)
+    lp.a_matrix_.value_ = a.data
+    integer = np.concatenate(m.integer)
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
+        for flag in integer
+    ]
+    if save_model is not None:
+        path = Path(save_model)
+        if path.suffix.lower() not in (".mps", ".lp"):
+            raise InputError(f"--save-model {path}: use a .mps or .lp file name")
+        # block names make the written model readable: Dose_served_12, Batch_doses_3, ... (the
+        # LP format admits neither '-' nor brackets in names)
+        lp.col_names_ = [
+            f"{name.replace('-', '_')}_{i}" for name, b in m.blocks.items() for i in range(b.size)
+        ]
+        lp.row_names_ = [
+            f"{name.replace('-', '_')}_{i}"
+            for name, (_, n) in m.row_blocks.items()
+            for i in range(n)
+        ]
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(time_limit_s))
+    h.setOptionValue("mip_rel_gap", float(mip_gap))
+    h.setOptionValue("random_seed", 0)
+    if threads:
+        h.setOptionValue("threads", int(threads))
+    h.passModel(lp)
+    if save_model is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        h.writeModel(str(path))
+    build_s = time.perf_counter() - start
+    run_start = time.perf_counter()
+    h.run()
+    runtime = time.perf_counter() - run_start
+    info = h.getInfo()
+    status = h.getModelStatus()
+    report = SolverReport(
+        solver=f"HiGHS {h.version()}",
+        runtime_s=runtime,
+        build_s=build_s,
+        mip_gap=float(info.mip_gap) if np.isfinite(info.mip_gap) else None,
+        dual_bound=float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None,
+        nodes=int(info.mip_node_count),
+        variables=m.n_cols,
+        constraints=m.n_rows,
+        nonzeros=a.nnz,
+        message=h.modelStatusToString(status),
+    )
+    return h, report
+
+
+def read_solution(h: object, m: Model, inst: Instance) -> tuple[Choice, float | None, PlanStatus]:
+    """Stage 3: the values of the decision variables as a :class:`Choice`."""
+    import highspy
+
+    solver: highspy.Highs = h  # type: ignore[assignment]
+    status = solver.getModelStatus()
+    info = solver.getInfo()
+    if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
+        raise InputError(f"the solver found no plan ({solver.modelStatusToString(status)})")
+    x = np.asarray(solver.getSolution().col_value)
+
+    def values(name: str) -> FloatArray:
+        block = m.blocks[name]
+        result: FloatArray = x[block.start : block.start + block.size]
+        return result
+
+    served = values("Dose-served") > 0.5
+    opts = inst.options_table
+    option = np.full(len(inst.appointments), -1, dtype=np.int64)
+    chosen = np.nonzero(served)[0]
+    option[opts["appt"].to_numpy(dtype=np.int64)[chosen]] = chosen
+    # a batch is made if the solver opened it and it holds more than rounding noise
+    made = (values("Batch-made") > 0.5) & (values("Batch-activity") * GBQ > 1e3)
+    activity = np.where(made, values("Batch-activity") * GBQ, 0.0)
+    # the fewest Type A packages that hold each departure's doses (the model only bounds them)
+    load = np.zeros(len(inst.departures))
+    a2 = inst.appointments["a2_bq"].to_numpy()[opts["appt"].to_numpy(dtype=np.int64)[chosen]]
+    np.add.at(
+        load,
+        opts["departure"].to_numpy(dtype=np.int64)[chosen],
+        opts["draw_cal_bq"].to_numpy()[chosen] * opts["dep_factor"].to_numpy()[chosen] / a2,
+    )
+    choice = Choice(
+        option=option,
+        batch_activity_bq=activity,
+        input_bq=values("Input-drawn") * GBQ,
+        packages=np.ceil(load - 1e-9),
+    )
+    optimal = status == highspy.HighsModelStatus.kOptimal
+    return (
+        choice,
+        float(info.objective_function_value),
+        PlanStatus.OPTIMAL if optimal else PlanStatus.FEASIBLE,
+    )
+
+
+def plan_milp(
+    inst: Instance,
+    *,
+    weights: PlanWeights | None = None,
+    time_limit_s: float = 600.0,
+    mip_gap: float = 0.005,
+    save_model: str | Path | None = None,
+    extra_constraints: ExtraConstraints | None = None,
+) -> PlanResult:
+    """Build, solve and read back the MILP of an instance."""
+    start = time.perf_counter()
+    m = build_model(inst, weights, extra_constraints)
+    build_s = time.perf_counter() - start
+    h, report = solve_model(m, time_limit_s=time_limit_s, mip_gap=mip_gap, save_model=save_model)
+    report = SolverReport(**{**report.__dict__, "build_s": build_s + report.build_s})
+    choice, objective, status = read_solution(h, m, inst)
+    reasons = unserved_reasons(inst)
+    return assemble(
+        inst,
+        choice,
+        method="milp",
+        status=status,
+        objective=objective,
+        report=report,
+        reasons=reasons,
+    )

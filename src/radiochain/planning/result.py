@@ -1,0 +1,297 @@
+"""Typed plan results and the tables a dispatcher follows (doses, batches, shipments)."""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from radiochain.physics.decay import decay_factor
+from radiochain.planning.instance import Instance
+
+
+class PlanStatus(enum.StrEnum):
+    """Outcome of a planning run."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"  # a plan, not proven optimal (time limit, or the greedy baseline)
+    INFEASIBLE = "infeasible"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class SolverReport:
+    """What the solver said: runtime [s], relative MIP gap, dual bound, model size."""
+
+    solver: str
+    runtime_s: float
+    build_s: float
+    mip_gap: float | None
+    dual_bound: float | None
+    nodes: int | None
+    variables: int
+    constraints: int
+    nonzeros: int
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: _json(v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A solution of either planner, in instance indices (internal)."""
+
+    option: np.ndarray  # index into instance.options_table per appointment, -1 if unserved
+    batch_activity_bq: np.ndarray  # per candidate batch (0 if not made)
+    input_bq: np.ndarray  # per instance.inputs row: activity drawn at delivery time
+    packages: np.ndarray  # per departure
+
+
+@dataclass
+class PlanResult:
+    """A plan: status, objective, solver report, the three tables and the KPIs.
+
+    Attributes
+    ----------
+    doses : DataFrame
+        One row per appointment: ``appointment, hospital, product, status`` (served, moved,
+        unserved), ``batch, shipment, administration_time, activity_at_administration_bq,
+        prescribed_activity_bq, reason``.
+    batches : DataFrame
+        ``batch, site, product, nuclide, synthesis_start, calibration_time,
+        calibration_activity_bq, release_time, input_activity_bq``.
+    shipments : DataFrame
+        ``shipment, lane, from_site, to_site, departure_time, arrival_time, doses, packages,
+        activity_at_departure_bq``.
+    """
+
+    method: str
+    status: PlanStatus
+    objective: float | None
+    report: SolverReport | None
+    doses: pd.DataFrame
+    batches: pd.DataFrame
+    shipments: pd.DataFrame
+    kpis: dict[str, Any]
+    dataset: str
+    start: str
+    days: int
+    notes: list[str] = field(default_factory=list)
+    baseline: dict[str, Any] | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready summary (summary.json)."""
+        return {
+            "method": self.method,
+            "status": self.status.value,
+            "objective": _json(self.objective),
+            "start": self.start,
+            "days": self.days,
+            "kpis": {k: _json(v) for k, v in self.kpis.items()},
+            "solver": self.report.to_dict() if self.report else None,
+            "baseline_kpis": self.baseline,
+            "nuclear_dataset": self.dataset,
+            "notes": self.notes,
+        }
+
+    def write(self, folder: str | Path) -> Path:
+        """Write doses.csv, batches.csv, shipments.csv and summary.json into ``folder``."""
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        self.doses.to_csv(out / "doses.csv", index=False)
+        self.batches.to_csv(out / "batches.csv", index=False)
+        self.shipments.to_csv(out / "shipments.csv", index=False)
+        (out / "summary.json").write_text(
+            json.dumps(self.summary(), indent=2, ensure_ascii=False, allow_nan=False),
+            encoding="utf-8",
+        )
+        return out
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, float | np.floating):
+        return None if not math.isfinite(float(value)) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def batch_names(instance: Instance) -> pd.Series:
+    """Readable batch ids: ``process@2026-03-02T06:00``."""
+    b = instance.batches
+    return b["process"] + "@" + b["t_start"].map(lambda h: instance.timestamp(h)[:16])
+
+
+def assemble(
+    instance: Instance,
+    choice: Choice,
+    *,
+    method: str,
+    status: PlanStatus,
+    objective: float | None,
+    report: SolverReport | None,
+    reasons: dict[int, str] | None = None,
+) -> PlanResult:
+    """Turn a choice into the dispatcher's tables and KPIs."""
+    appts, opts = instance.appointments, instance.options_table
+    batches, deps = instance.batches, instance.departures
+    names = batch_names(instance)
+    served = choice.option >= 0
+    chosen = opts.loc[choice.option[served]]
+    # shipments: departures that carry at least one dose
+    used_deps = np.unique(chosen["departure"].to_numpy())
+    lane_of, t_dep = deps["lane"].astype(str).to_numpy(), deps["t_dep"].to_numpy(dtype=float)
+    ship_name = {int(g): f"{lane_of[g]}@{instance.timestamp(t_dep[g])[:16]}" for g in used_deps}
+    doses = pd.DataFrame(
+        {
+            "appointment": appts["appointment"],
+            "hospital": appts["hospital"],
+            "product": appts["product"],
+            "status": "unserved",
+            "batch": "",
+            "shipment": "",
+            "administration_time": "",
+            "activity_at_administration_bq": np.nan,
+            "prescribed_activity_bq": appts["prescribed_bq"],
+            "planned_date": appts["date"],
+            "reason": "",
+        }
+    )
+    index = np.nonzero(served)[0]
+    if len(index):
+        half = appts["half_life_h"].to_numpy()[index]
+        t_admin = chosen["t_admin"].to_numpy()
+        t_cal = batches["t_cal"].to_numpy()[chosen["batch"].to_numpy()]
+        doses.loc[index, "status"] = np.where(chosen["moved"].to_numpy(), "moved", "served")
+        doses.loc[index, "batch"] = names.to_numpy()[chosen["batch"].to_numpy()]
+        doses.loc[index, "shipment"] = [ship_name[int(g)] for g in chosen["departure"]]
+        doses.loc[index, "administration_time"] = [instance.timestamp(t) for t in t_admin]
+        doses.loc[index, "activity_at_administration_bq"] = chosen[
+            "draw_cal_bq"
+        ].to_numpy() * decay_factor(half, t_admin - t_cal)
+    reasons = reasons or {}
+    slots = appts["hospital"].map(instance.network.sites["weekly_treatment_slots"]).astype(float)
+    treated = doses[doses["status"] != "unserved"].groupby("hospital").size()
+    hospital_of = appts["hospital"].astype(str).to_numpy()
+    slot_limit = slots.to_numpy(dtype=float)
+    reason_text = doses["reason"].to_numpy(dtype=object)
+    for i in np.nonzero(~served)[0]:
+        hospital = str(hospital_of[i])
+        if int(i) in reasons:
+            reason_text[i] = reasons[int(i)]
+        elif np.isfinite(slot_limit[i]) and treated.get(hospital, 0) >= slot_limit[i]:
+            reason_text[i] = (
+                f"{hospital}: its {int(slot_limit[i])} weekly treatment slots are taken"
+            )
+        else:
+            reason_text[i] = (
+                "not served within capacity (producer supply, batch size, synthesis slots, "
+                "packages or licence limits)"
+            )
+    doses["reason"] = reason_text
+    made = np.nonzero(choice.batch_activity_bq > 0)[0]
+    drawn_in = (
+        pd.Series(choice.input_bq, index=instance.inputs.index)
+        .groupby(instance.inputs["batch"])
+        .sum()
+        if len(instance.inputs)
+        else pd.Series(dtype=float)
+    )
+    batch_table = pd.DataFrame(
+        {
+            "batch": names.to_numpy()[made],
+            "site": batches["site"].to_numpy()[made],
+            "product": batches["product"].to_numpy()[made],
+            "nuclide": batches["nuclide"].to_numpy()[made],
+            "synthesis_start": [instance.timestamp(t) for t in batches["t_start"].to_numpy()[made]],
+            "calibration_time": [instance.timestamp(t) for t in batches["t_cal"].to_numpy()[made]],
+            "calibration_activity_bq": choice.batch_activity_bq[made],
+            "release_time": [instance.timestamp(t) for t in batches["t_release"].to_numpy()[made]],
+            "input_activity_bq": drawn_in.reindex(made).fillna(0.0).to_numpy(),
+        }
+    )
+    doses_per_dep = chosen.groupby("departure").size()
+    act_dep = (chosen["draw_cal_bq"] * chosen["dep_factor"]).groupby(chosen["departure"]).sum()
+    shipment_table = pd.DataFrame(
+        {
+            "shipment": [ship_name[int(g)] for g in used_deps],
+            "lane": deps["lane"].to_numpy()[used_deps],
+            "from_site": deps["from_site"].to_numpy()[used_deps],
+            "to_site": deps["to_site"].to_numpy()[used_deps],
+            "departure_time": [instance.timestamp(t) for t in deps["t_dep"].to_numpy()[used_deps]],
+            "arrival_time": [instance.timestamp(t) for t in deps["t_arr"].to_numpy()[used_deps]],
+            "doses": doses_per_dep.reindex(used_deps).to_numpy(dtype=int),
+            "packages": np.rint(choice.packages[used_deps]).astype(int),
+            "activity_at_departure_bq": act_dep.reindex(used_deps).to_numpy(),
+        }
+    )
+    kpis = _kpis(instance, choice, doses, batch_table, shipment_table, chosen)
+    return PlanResult(
+        method=method,
+        status=status,
+        objective=objective,
+        report=report,
+        doses=doses,
+        batches=batch_table,
+        shipments=shipment_table,
+        kpis=kpis,
+        dataset=instance.network.dataset.label,
+        start=instance.start.isoformat(),
+        days=instance.options.days,
+        notes=list(instance.notes),
+    )
+
+
+def _kpis(
+    instance: Instance,
+    choice: Choice,
+    doses: pd.DataFrame,
+    batches: pd.DataFrame,
+    shipments: pd.DataFrame,
+    chosen: pd.DataFrame,
+) -> dict[str, Any]:
+    administered = float(doses["activity_at_administration_bq"].sum())
+    produced = float(batches["calibration_activity_bq"].sum())
+    drawn = float(chosen["draw_cal_bq"].sum())
+    b, d = instance.batches, instance.departures
+    cost = (
+        float(
+            (
+                choice.input_bq
+                * instance.deliveries["cost_per_gbq"].to_numpy()[
+                    instance.inputs["delivery"].to_numpy(dtype=int)
+                ]
+                / 1e9
+            ).sum()
+        )
+        if len(instance.inputs)
+        else 0.0
+    )
+    made = choice.batch_activity_bq > 0
+    cost += float(b["cost_per_batch"].to_numpy()[made].sum())
+    used = np.isin(np.arange(len(d)), chosen["departure"].to_numpy())
+    cost += float(d["cost_per_shipment"].to_numpy()[used].sum())
+    cost += float((d["cost_per_package"].to_numpy() * np.rint(choice.packages)).sum())
+    counts = doses["status"].value_counts()
+    return {
+        "appointments": len(doses),
+        "treated_on_day": int(counts.get("served", 0)),
+        "moved": int(counts.get("moved", 0)),
+        "unserved": int(counts.get("unserved", 0)),
+        "batches": len(batches),
+        "shipments": len(shipments),
+        "packages": int(shipments["packages"].sum()) if len(shipments) else 0,
+        "activity_ordered_bq": float(choice.input_bq.sum()),
+        "activity_produced_bq": produced,
+        "activity_administered_bq": administered,
+        "activity_unused_at_calibration_bq": produced - drawn,
+        "activity_decayed_before_administration_bq": drawn - administered,
+        "cost": cost,
+    }
