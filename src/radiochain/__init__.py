@@ -14,6 +14,7 @@ Nothing heavy happens at import time: nuclear data are read on first use.
 
 from radiochain.errors import (
     DataError,
+    InfeasibleError,
     InputError,
     RadiochainError,
     UnitError,
@@ -35,6 +36,7 @@ __all__ = [
     "BatchDecay",
     "DataError",
     "DecayMode",
+    "InfeasibleError",
     "InputError",
     "Inventory",
     "NuclearDataset",

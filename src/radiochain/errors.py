@@ -28,5 +28,12 @@ class UnknownNuclideError(InputError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class InfeasibleError(RadiochainError):
+    """The question has no answer for this input (e.g. a hospital no lane reaches within the
+    product's shelf life); the command line exits with code 1."""
+
+    exit_code = 1
+
+
 class DataError(RadiochainError):
     """A bundled or optional dataset is missing, unavailable or inconsistent."""

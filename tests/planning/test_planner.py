@@ -230,3 +230,18 @@ def test_cli_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "--method 'simplex'" in capsys.readouterr().err
     assert main(["plan", str(folder), "--start", "2030-01-01", "--out", str(out)]) == 2
     assert "no appointment between" in capsys.readouterr().err
+
+
+def test_cli_plan_infeasible_network_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "tiny"
+    assert main(["example", "tiny", str(folder)]) == 0
+    lanes = pd.read_csv(folder / "lanes.csv", dtype=str, keep_default_na=False)
+    lanes.loc[lanes["lane"] == "pharmacy-b", "transit_time_h"] = "200"  # beyond the shelf life
+    lanes.to_csv(folder / "lanes.csv", index=False)
+    capsys.readouterr()
+    assert main(["plan", str(folder), "--out", str(tmp_path / "p")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be planned" in err
+    assert "the fastest route to 'hospital-b' takes 200 h, longer than the shelf life" in err

@@ -49,7 +49,8 @@ def plan_command(
     """Plan production, labelling and delivery so that every patient is treated.
 
     Writes doses.csv, batches.csv, shipments.csv, summary.json and report.html (+ PNGs) to --out.
-    Exit code 1 when the network cannot be planned at all (e.g. no demand in the horizon).
+    Exit code 1 when the network cannot be planned (e.g. a hospital no lane reaches within the
+    shelf life); 2 for bad input.
     """
     from radiochain.network.io import read_network
     from radiochain.planning import PlanOptions, check_plan, plan

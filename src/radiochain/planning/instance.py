@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from radiochain.errors import InputError
+from radiochain.errors import InfeasibleError, InputError
 from radiochain.network.core import Network
 from radiochain.network.parse import parse_days, parse_time, parse_times
-from radiochain.network.validate import fastest_routes
+from radiochain.network.validate import check_products, check_reachability, fastest_routes
 from radiochain.physics.decay import decay_factor
 from radiochain.physics.transport import a2_value
 
@@ -132,11 +132,19 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
     options = options or PlanOptions()
     report = network.validate()
     if not report.ok:
-        first = report.errors[0]
-        raise InputError(
-            f"the network has {len(report.errors)} error(s), first: {first} "
+        # structural infeasibility (nothing can reach a hospital in time, nobody makes a
+        # product, a licence below one dose) is "no answer" (exit 1); the rest is bad input
+        structural = {str(p) for p in check_reachability(network) + check_products(network)}
+        errors = report.errors
+        bad_input = [p for p in errors if str(p) not in structural]
+        first = (bad_input or errors)[0]
+        message = (
+            f"the network has {len(errors)} error(s), first: {first} "
             "(see 'radiochain network validate')"
         )
+        if bad_input:
+            raise InputError(message)
+        raise InfeasibleError(f"cannot be planned: {message}")
     start = options.start or _default_start(network)
     tz = ZoneInfo(network.timezone)
     data = network.dataset
