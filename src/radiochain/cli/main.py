@@ -248,9 +248,10 @@ def datasets(as_json: JsonOption = False) -> None:
 
 
 def _register_commands() -> None:
-    from radiochain.cli import network, plan, produce
+    from radiochain.cli import clinical, network, plan, produce
 
     produce.register(app)
+    clinical.register(app)
     network.register(app)
     plan.register(app)
 

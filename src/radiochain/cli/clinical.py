@@ -1,0 +1,413 @@
+"""``radiochain clinical stratify|dosimetry|activity|release|to-demand``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from radiochain.errors import InputError
+
+clinical_app = typer.Typer(
+    help="Stratification, dosimetry, personalized activity, release, plans to demand.",
+    no_args_is_help=True,
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``clinical`` sub-commands to the main app."""
+    app.add_typer(clinical_app, name="clinical")
+
+
+def _print_json(payload: object) -> None:
+    sys.stdout.write(
+        json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n"
+    )
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _read_csv(path: Path) -> Any:
+    import pandas as pd
+
+    if not path.is_file():
+        raise InputError(f"{path}: file does not exist")
+    try:
+        return pd.read_csv(path, skipinitialspace=True)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
+        raise InputError(f"{path}: not a readable CSV file ({err})".replace("\n", " ")) from None
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+@clinical_app.command("stratify")
+def stratify_cmd(
+    lesions: Annotated[
+        Path,
+        typer.Argument(
+            help="Lesion table (CSV): patient, lesion, site, size_mm, uptake columns, labs."
+        ),
+    ],
+    rule: Annotated[
+        list[str] | None, typer.Option("--rule", help="Rule name (repeat); default: all.")
+    ] = None,
+    rule_file: Annotated[
+        list[Path] | None,
+        typer.Option("--rule-file", help="Your own rule file (YAML), repeatable."),
+    ] = None,
+    patients: Annotated[
+        Path | None, typer.Option("--patients", help="Patient table (CSV) with labs.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who is eligible for which agent, with every reason (pass/fail/unknown per criterion)."""
+    from radiochain.clinical.stratify import check_lesion_table, resolve_rules, stratify
+
+    table = check_lesion_table(_read_csv(lesions), str(lesions))
+    extra = _read_csv(patients) if patients else None
+    rules = resolve_rules(rule or None, rule_file or ())
+    result = stratify(table, rules, extra, strict=bool(rule))
+    if as_json:
+        _print_json(
+            {
+                "lesions": str(lesions),
+                "results": _clean(result.table.to_dict(orient="records")),
+                "eligible_agents": result.eligible_agents(),
+            }
+        )
+        return
+    out = Table(title=f"Stratification of {lesions.name}")
+    for col in ("patient", "rule", "agent", "status", "failed or unknown"):
+        out.add_column(col)
+    for record in result.table.to_dict(orient="records"):
+        reasons: list[str] = list(record["reasons"])
+        open_ = [r for r in reasons if not r.startswith(("pass", "skipped"))]
+        out.add_row(
+            str(record["patient"]),
+            str(record["rule"]),
+            str(record["agent"]),
+            str(record["status"]),
+            escape("\n".join(open_)),
+        )
+    _console().print(out)
+
+
+@clinical_app.command("dosimetry")
+def dosimetry_cmd(
+    tac: Annotated[
+        Path,
+        typer.Argument(
+            help="Time-activity table (CSV): patient, region, "
+            "time_h, activity_mbq [, mass_g, kind, nuclide]."
+        ),
+    ],
+    nuclide: Annotated[str, typer.Option("--nuclide", help="Nuclide.")] = "Lu-177",
+    administered: Annotated[
+        str | None, typer.Option("--administered", help="Administered activity, e.g. '7.4 GBq'.")
+    ] = None,
+    model: Annotated[
+        str, typer.Option("--model", help="auto, mono, bi, tri, uptake or trapezoid.")
+    ] = "auto",
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Folder for per-patient HTML reports and PNG figures."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Time-integrated activity, S-value and absorbed dose per organ and lesion (MIRD)."""
+    from radiochain.clinical.dosimetry import region_dosimetry
+    from radiochain.clinical.kinetics import ClinicalWarning
+    from radiochain.physics.nuclide import Nuclide
+    from radiochain.units import to_becquerel
+
+    a0 = (
+        to_becquerel(administered, default_unit=None, what="--administered")
+        if administered
+        else None
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ClinicalWarning)
+        results = region_dosimetry(
+            _read_csv(tac), nuclide=nuclide, administered_activity=a0, model=model, source=str(tac)
+        )
+    notes = [str(w.message) for w in caught if issubclass(w.category, ClinicalWarning)]
+    for note in notes:
+        sys.stderr.write(f"radiochain: warning: {note}\n")
+    rows = [r.to_dict() for r in results]
+    files: list[str] = []
+    if report is not None:
+        import pandas as pd
+
+        from radiochain.clinical.figures import tac_figure
+        from radiochain.reports.figures import save_figure
+
+        half_life = Nuclide(nuclide).half_life
+        for patient in dict.fromkeys(r.patient for r in results):
+            own = [r for r in results if r.patient == patient]
+            title = f"Patient {patient}: time-activity curves and absorbed doses ({nuclide})"
+            frame = pd.DataFrame([r.to_dict() for r in own]).drop(columns=["patient"])
+            for suffix in (".html", ".png"):
+                fig = tac_figure(own, half_life, title)
+                files.append(
+                    str(save_figure(fig, report / f"{patient}{suffix}", title=title, table=frame))
+                )
+    if as_json:
+        _print_json(
+            {
+                "tac": str(tac),
+                "nuclide": nuclide,
+                "regions": _clean(rows),
+                "warnings": notes,
+                "report_files": files,
+            }
+        )
+        return
+    out = Table(title=f"Dosimetry of {tac.name} ({nuclide})")
+    for col in ("patient", "region", "model", "TIAC [h]", "T_eff [h]", "dose [Gy]", "Gy/GBq"):
+        out.add_column(col, justify="right")
+    for r in rows:
+        t_eff = r["effective_half_life_h"]
+        out.add_row(
+            str(r["patient"]),
+            str(r["region"]),
+            str(r["model"]),
+            f"{r['time_integrated_activity_coefficient_h']:.4g}",
+            "-" if t_eff is None else f"{t_eff:.3g}",
+            f"{r['absorbed_dose_gy']:.4g}",
+            f"{r['absorbed_dose_per_activity_gy_per_gbq']:.4g}",
+        )
+    console = _console()
+    console.print(out)
+    for f in files:
+        console.print(f"report written to {f}")
+
+
+@clinical_app.command("activity")
+def activity_cmd(
+    patient: Annotated[
+        Path,
+        typer.Argument(help="Patient file (YAML): organs with dose_per_activity_gy_per_gbq ..."),
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Largest activity per cycle and number of cycles within every organ limit."""
+    import yaml
+
+    from radiochain.clinical.activity import (
+        Limit,
+        default_limits,
+        organs_from_mapping,
+        personalized_activity,
+    )
+    from radiochain.units import to_becquerel
+
+    if not patient.is_file():
+        raise InputError(f"{patient}: file does not exist")
+    try:
+        spec = yaml.safe_load(patient.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise InputError(f"{patient}: not valid YAML ({err})".replace("\n", " ")) from None
+    if not isinstance(spec, dict) or not isinstance(spec.get("organs"), dict):
+        raise InputError(
+            f"{patient}: needs 'organs:' with, per organ, "
+            "dose_per_activity_gy_per_gbq (see docs/clinical.md)"
+        )
+    organs = organs_from_mapping(spec["organs"], str(patient))
+    limits = default_limits(spec.get("limit_sets", ["default"]))
+    for organ, values in (spec.get("limits") or {}).items():
+        limits = [x for x in limits if x.organ != organ]
+        for quantity in ("dose", "bed"):
+            if f"{quantity}_gy" in values:
+                limits.append(
+                    Limit(
+                        organ,
+                        quantity,
+                        float(values[f"{quantity}_gy"]),
+                        f"{patient}",
+                    )
+                )
+    kwargs: dict[str, Any] = {}
+    for key in ("max_activity", "min_activity"):
+        if key in spec:
+            kwargs[key] = to_becquerel(str(spec[key]), default_unit=None, what=f"{patient}: {key}")
+    plan = personalized_activity(
+        organs,
+        limits,
+        cycles=spec.get("cycles"),
+        max_cycles=int(spec.get("max_cycles", 6)),
+        **kwargs,
+    )
+    payload = {"patient": spec.get("patient", patient.stem), **_clean(plan.to_dict())}
+    if as_json:
+        _print_json(payload)
+    else:
+        console = _console()
+        console.print(
+            f"[bold]{payload['patient']}[/bold]: {plan.cycles} cycle(s) of "
+            f"{plan.activity_per_cycle_bq / 1e9:.3g} GBq (limited by {plan.limiting_organ})"
+        )
+        for row in plan.to_dict()["organs"]:  # type: ignore[attr-defined]
+            console.print(
+                f"  {row['organ']:<16} dose {row['cumulative_dose_gy']:.3g} Gy, "
+                f"{row['limit_quantity']} limit {row['limit_gy']} Gy"
+            )
+        if plan.note:
+            console.print(f"  note: {plan.note}")
+    if not plan.feasible:
+        raise typer.Exit(1)
+
+
+@clinical_app.command("release")
+def release_cmd(
+    nuclide: Annotated[str, typer.Argument(help="Nuclide, e.g. Lu-177.")],
+    activity: Annotated[
+        str, typer.Argument(help="Administered or retained activity, e.g. '7.4 GBq'.")
+    ],
+    rule: Annotated[str, typer.Option("--rule", help="Release rule.")] = "nrc-35.75",
+    measured: Annotated[
+        float | None,
+        typer.Option("--measured-dose-rate", help="Measured dose rate at 1 m [uSv/h]."),
+    ] = None,
+    agent: Annotated[
+        str | None,
+        typer.Option(
+            "--agent", help="Agent for published contact restrictions, e.g. lu177-dotatate."
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Dose rate at 1 m, release decision and contact-restriction periods."""
+    import numpy as np
+
+    from radiochain.clinical._data import table
+    from radiochain.clinical.release import (
+        dose_rate,
+        physical_clearance,
+        published_restrictions,
+        release_decision,
+        restriction_period,
+    )
+    from radiochain.units import to_becquerel
+
+    a = to_becquerel(activity, default_unit=None, what="activity")
+    decision = release_decision(a, nuclide, rule, measured_dose_rate=measured)
+    hours = np.array([0, 24, 48, 72, 168])
+    rates = dose_rate(a, nuclide, times=hours * 3600.0)
+    clearance = physical_clearance(a, nuclide)
+    computed: list[dict[str, Any]] = []
+    for p in table("contact_patterns.csv").to_dict(orient="records"):
+        distance, hours_d, constraint = (
+            float(p["distance_m"]),
+            float(p["hours_per_day"]),
+            float(p["constraint_msv"]),
+        )
+        period = restriction_period(
+            clearance, distance_m=distance, hours_per_day=hours_d, constraint_msv=constraint
+        )
+        computed.append(
+            {
+                "situation": str(p["situation"]),
+                "distance_m": distance,
+                "hours_per_day": hours_d,
+                "constraint_msv": constraint,
+                "restriction_d": period,
+                "source": str(p["source"]),
+            }
+        )
+    published: list[dict[str, Any]] = (
+        [
+            {str(k): v for k, v in r.items()}
+            for r in published_restrictions(agent).to_dict("records")
+        ]
+        if agent
+        else []
+    )
+    payload = {
+        "nuclide": nuclide,
+        "activity_bq": a,
+        "decision": decision.to_dict(),
+        "dose_rate_1m_usv_h": [
+            {"time_h": int(h), "dose_rate_usv_h": float(r)}
+            for h, r in zip(hours, rates, strict=True)
+        ],
+        "restrictions_computed": computed,
+        "restrictions_published": _clean(published),
+    }
+    if as_json:
+        _print_json(payload)
+        return
+    console = _console()
+    verdict = "may be released" if decision.releasable else "may NOT be released"
+    console.print(
+        f"[bold]{nuclide} {activity}[/bold]: {verdict} under {rule} "
+        f"({decision.detail}; limit {decision.limit:g} {decision.unit})"
+    )
+    if decision.instructions_required:
+        console.print("  written instructions required")
+    console.print(f"  dose rate at 1 m now {rates[0]:.3g} uSv/h, after 48 h {rates[2]:.3g} uSv/h")
+    for row in computed:
+        console.print(
+            f"  {row['situation']:<16} restrict {row['restriction_d']:.1f} d "
+            f"({row['hours_per_day']:g} h/d at {row['distance_m']:g} m, "
+            f"{row['constraint_msv']:g} mSv; assumption)"
+        )
+    for row in published:
+        console.print(
+            f"  published: {row['situation']} ({row['setting']}): "
+            f"{row['restriction_d']} d (95th pct {row['restriction_p95_d']} d)"
+        )
+
+
+@clinical_app.command("to-demand")
+def to_demand_cmd(
+    plans: Annotated[
+        Path,
+        typer.Argument(
+            help="Plans table (CSV): patient, hospital, product, "
+            "first_date, cycles, interval_d [, window_d, activity]."
+        ),
+    ],
+    network: Annotated[Path, typer.Argument(help="Network folder (or .json).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the new network.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Add every planned cycle as an appointment to a copy of the network's demand table."""
+    from radiochain.clinical.demand import read_plans, regimens_to_demand
+    from radiochain.network.io import read_network, write_network
+
+    regimens = read_plans(_read_csv(plans), str(plans))
+    base = read_network(network)
+    new = regimens_to_demand(base, regimens)
+    path = write_network(new, out)
+    added = len(new.demand) - len(base.demand)
+    if as_json:
+        _print_json(
+            {
+                "network": str(path),
+                "appointments_added": added,
+                "patients": sorted({r.patient for r in regimens}),
+            }
+        )
+        return
+    _console().print(f"{added} appointment(s) added; network written to {path}")

@@ -1,0 +1,179 @@
+"""Treatment plans to demand: a patient's regimen becomes appointments in a network.
+
+Each cycle k (1-based, from ``start_cycle``) is planned on ``first_date + (k - start_cycle) *
+interval``; the allowed window (``window_before_d``, ``window_after_d``) becomes the
+appointment's ``earliest_date`` and ``latest_date``, so the planner may move it. The network is
+copied, never changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from radiochain.errors import InputError
+from radiochain.network import Network
+from radiochain.units import to_becquerel
+
+
+@dataclass(frozen=True)
+class Regimen:
+    """A patient's treatment plan.
+
+    Parameters
+    ----------
+    patient, hospital, product : str
+        Hospital and product must exist in the network.
+    first_date : datetime.date
+        Planned day of the first cycle given here.
+    cycles : int
+        Number of cycles to schedule.
+    interval_d : int
+        Days between cycles (42 for Lu-PSMA q6w, 56 for Lu-DOTATATE q8w).
+    window_before_d, window_after_d : int
+        Allowed shift of each appointment [d] (e.g. NETTER-2: 8 weeks +- 1 week -> 7, 7).
+    activity_bq : float or None [Bq]
+        Prescribed activity per cycle (None: the product's dose activity).
+    start_cycle : int
+        Number of the first cycle (for a plan that continues a treatment).
+    """
+
+    patient: str
+    hospital: str
+    product: str
+    first_date: dt.date
+    cycles: int
+    interval_d: int
+    window_before_d: int = 0
+    window_after_d: int = 0
+    activity_bq: float | None = None
+    start_cycle: int = 1
+
+    def appointments(self) -> list[dict[str, object]]:
+        """One row per cycle, in the demand table's columns."""
+        rows = []
+        for k in range(self.cycles):
+            day = self.first_date + dt.timedelta(days=k * self.interval_d)
+            cycle = self.start_cycle + k
+            row: dict[str, object] = {
+                "appointment": f"{self.patient}-c{cycle}",
+                "hospital": self.hospital,
+                "product": self.product,
+                "date": day.isoformat(),
+                "earliest_date": (day - dt.timedelta(days=self.window_before_d)).isoformat(),
+                "latest_date": (day + dt.timedelta(days=self.window_after_d)).isoformat(),
+                "patient": self.patient,
+                "cycle": cycle,
+                "estimate": False,
+            }
+            if self.activity_bq is not None:
+                row["prescribed_activity_bq"] = self.activity_bq
+            rows.append(row)
+        return rows
+
+
+def _int(value: object, where: str, field: str, minimum: int) -> int:
+    try:
+        number = float(str(value))
+    except ValueError:
+        number = float("nan")
+    if number != number or number != int(number) or number < minimum:
+        raise InputError(
+            f"{where}: field {field!r} = {value!r} must be a whole number >= {minimum}"
+        )
+    return int(number)
+
+
+def read_plans(frame: pd.DataFrame, source: str = "plans") -> list[Regimen]:
+    """Regimens from a table with columns ``patient, hospital, product, first_date, cycles,
+    interval_d`` and optional ``window_d`` (both sides), ``window_before_d``,
+    ``window_after_d``, ``activity`` (``"7.4 GBq"``) or ``activity_gbq``, ``start_cycle``.
+
+    Raises
+    ------
+    InputError
+        A required column is missing or a value is invalid (with file, row and field).
+    """
+    required = ("patient", "hospital", "product", "first_date", "cycles", "interval_d")
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{source}: column(s) {', '.join(missing)} missing "
+            f"(a plans table needs {', '.join(required)})"
+        )
+    regimens = []
+    for i, row in enumerate(frame.to_dict(orient="records")):
+        where = f"{source}: row {i + 2}"
+        for column in required[:3]:
+            if pd.isna(row[column]) or not str(row[column]).strip():
+                raise InputError(f"{where}: field {column!r} is empty")
+        try:
+            first = dt.date.fromisoformat(str(row["first_date"]).strip())
+        except ValueError:
+            raise InputError(
+                f"{where}: field 'first_date' = {row['first_date']!r} is not a date "
+                "(write YYYY-MM-DD)"
+            ) from None
+        window = row.get("window_d")
+        before = row.get("window_before_d", window)
+        after = row.get("window_after_d", window)
+        activity = None
+        if "activity" in row and pd.notna(row["activity"]):
+            activity = to_becquerel(
+                str(row["activity"]), default_unit=None, what=f"{where}: field 'activity'"
+            )
+        elif "activity_gbq" in row and pd.notna(row["activity_gbq"]):
+            activity = to_becquerel(float(row["activity_gbq"]) * 1e9, what=f"{where}: activity")
+        regimens.append(
+            Regimen(
+                patient=str(row["patient"]).strip(),
+                hospital=str(row["hospital"]).strip(),
+                product=str(row["product"]).strip(),
+                first_date=first,
+                cycles=_int(row["cycles"], where, "cycles", 1),
+                interval_d=_int(row["interval_d"], where, "interval_d", 1),
+                window_before_d=0 if pd.isna(before) else _int(before, where, "window_before_d", 0),
+                window_after_d=0 if pd.isna(after) else _int(after, where, "window_after_d", 0),
+                activity_bq=activity,
+                start_cycle=_int(
+                    row.get("start_cycle", 1) if pd.notna(row.get("start_cycle", 1)) else 1,
+                    where,
+                    "start_cycle",
+                    1,
+                ),
+            )
+        )
+    return regimens
+
+
+def regimens_to_demand(network: Network, regimens: Iterable[Regimen]) -> Network:
+    """A copy of ``network`` with one demand row per planned cycle of every regimen.
+
+    Raises
+    ------
+    InputError
+        Unknown hospital or product, or an appointment name that exists already.
+    """
+    new = copy.deepcopy(network)
+    for reg in regimens:
+        where = f"plan of patient {reg.patient}"
+        if reg.hospital not in new.sites.index:
+            raise InputError(
+                f"{where}: hospital {reg.hospital!r} is not a site of network {new.name} "
+                f"(hospitals: {', '.join(new.sites.index[new.sites['kind'] == 'hospital'])})"
+            )
+        if reg.product not in new.products.index:
+            raise InputError(
+                f"{where}: product {reg.product!r} is not in network {new.name} "
+                f"(products: {', '.join(new.products.index)})"
+            )
+        for row in reg.appointments():
+            name = str(row.pop("appointment"))
+            if name in new.demand.index:
+                raise InputError(f"{where}: appointment {name!r} exists already in the network")
+            new.add("demand", name, **row)
+    return new

@@ -1,0 +1,479 @@
+"""Stratification: who qualifies for which radioligand, with every reason.
+
+Selection criteria are data, not code: each rule is a YAML file (``radiochain/data/clinical/
+rules/``, or the user's own) naming an agent, a citation, and a list of criteria written in the
+safe expression language of :mod:`radiochain.clinical.expressions`. A criterion is either
+
+* a **lesion** criterion: a condition per lesion (``suvmax_psma > suv_liver``), an optional
+  ``among`` subset (``size_mm >= 10``) and a requirement over that subset: ``any``, ``all``,
+  ``none``, ``fraction >= 0.8`` or ``count >= 2``; or
+* a **patient** criterion: a condition on patient-level values (labs, grade, age), e.g.
+  ``ki67_percent <= 20``.
+
+A value that a criterion needs but that is missing makes the criterion *unknown*: the patient is
+then "not evaluable" for the rule (never silently eligible or ineligible).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from radiochain.clinical._data import clinical_data_path
+from radiochain.clinical.expressions import Expression
+from radiochain.errors import InputError
+
+LESION_COLUMNS = ("patient", "lesion", "site", "size_mm")
+"""Columns every lesion table must have."""
+
+Outcome = Literal["pass", "fail", "unknown", "skipped"]
+_REQUIRE = re.compile(r"^\s*(any|all|none|(fraction|count)\s*>=\s*([0-9.]+))\s*$")
+_RULE_KEYS = {
+    "rule",
+    "agent",
+    "agents",
+    "title",
+    "citation",
+    "doi",
+    "url",
+    "status",
+    "notes",
+    "criteria",
+}
+_CRITERION_KEYS = {
+    "id",
+    "text",
+    "lesions",
+    "among",
+    "require",
+    "patient",
+    "optional",
+    "verified",
+    "source",
+}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One selection criterion of a rule (see the module docstring)."""
+
+    id: str
+    text: str
+    level: Literal["lesion", "patient"]
+    condition: Expression
+    among: Expression | None = None
+    require: str = "any"
+    optional: bool = False
+    verified: bool = True
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Columns the criterion reads."""
+        return self.condition.names | (self.among.names if self.among else frozenset())
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A published selection rule for one agent (or a combination of agents)."""
+
+    name: str
+    agents: tuple[str, ...]
+    title: str
+    citation: str
+    criteria: tuple[Criterion, ...]
+    doi: str = ""
+    url: str = ""
+    status: str = ""
+    path: str = ""
+
+    @property
+    def agent(self) -> str:
+        """Agent name; ``a+b`` for a dual-targeting combination."""
+        return "+".join(self.agents)
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Columns any non-optional criterion reads."""
+        return frozenset().union(*(c.names for c in self.criteria if not c.optional))
+
+
+def _require_text(value: Any, where: str) -> str:
+    text = str(value if value is not None else "any").strip().lower()
+    if not _REQUIRE.match(text):
+        raise InputError(
+            f"{where}: require {value!r} is not understood "
+            "(use any, all, none, 'fraction >= 0.8' or 'count >= 2')"
+        )
+    return text
+
+
+def parse_rule(data: dict[str, Any], path: str = "rule") -> Rule:
+    """Build a :class:`Rule` from the mapping of a rule file.
+
+    Raises
+    ------
+    InputError
+        A key is unknown or missing, or an expression is not valid.
+    """
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: a rule file must be a mapping with rule, agent, criteria")
+    unknown = set(data) - _RULE_KEYS
+    if unknown:
+        raise InputError(
+            f"{path}: unknown key(s) {', '.join(sorted(unknown))} "
+            f"(known: {', '.join(sorted(_RULE_KEYS))})"
+        )
+    for key in ("rule", "citation", "criteria"):
+        if not data.get(key):
+            raise InputError(
+                f"{path}: key {key!r} is missing (every rule needs rule, agent, "
+                "citation and criteria)"
+            )
+    agents = data.get("agents") or [data.get("agent")]
+    if not all(agents):
+        raise InputError(f"{path}: give 'agent: NAME' or 'agents: [A, B]'")
+    criteria = []
+    for k, item in enumerate(data["criteria"], start=1):
+        where = f"{path}: criterion {k}"
+        if not isinstance(item, dict):
+            raise InputError(f"{where}: must be a mapping with id, text and lesions or patient")
+        bad = set(item) - _CRITERION_KEYS
+        if bad:
+            raise InputError(
+                f"{where}: unknown key(s) {', '.join(sorted(bad))} "
+                f"(known: {', '.join(sorted(_CRITERION_KEYS))})"
+            )
+        cid = str(item.get("id") or f"criterion-{k}")
+        where = f"{path}: criterion {cid!r}"
+        if ("lesions" in item) == ("patient" in item):
+            raise InputError(f"{where}: give exactly one of 'lesions:' or 'patient:'")
+        level: Literal["lesion", "patient"] = "lesion" if "lesions" in item else "patient"
+        condition = Expression(
+            str(item[level if level == "patient" else "lesions"]),
+            f"{where}, {level if level == 'patient' else 'lesions'}",
+        )
+        among = Expression(str(item["among"]), f"{where}, among") if item.get("among") else None
+        if level == "patient" and (among is not None or "require" in item):
+            raise InputError(f"{where}: 'among' and 'require' apply to lesion criteria only")
+        criteria.append(
+            Criterion(
+                id=cid,
+                text=str(item.get("text", cid)),
+                level=level,
+                condition=condition,
+                among=among,
+                require=_require_text(item.get("require"), where),
+                optional=bool(item.get("optional", False)),
+                verified=bool(item.get("verified", True)),
+            )
+        )
+    return Rule(
+        name=str(data["rule"]),
+        agents=tuple(str(a) for a in agents),
+        title=str(data.get("title", data["rule"])),
+        citation=" ".join(str(data["citation"]).split()),
+        criteria=tuple(criteria),
+        doi=str(data.get("doi", "")),
+        url=str(data.get("url", "")),
+        status=str(data.get("status", "")),
+        path=path,
+    )
+
+
+def load_rule(path: str | Path) -> Rule:
+    """Read one rule file (YAML).
+
+    Raises
+    ------
+    InputError
+        The file is missing, is not valid YAML or is not a valid rule.
+    """
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"rule file {str(path)!r} does not exist")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise InputError(f"{path}: not valid YAML ({err})".replace("\n", " ")) from None
+    return parse_rule(data, str(path))
+
+
+def builtin_rules() -> dict[str, Rule]:
+    """The rules bundled with radiochain, by name."""
+    folder = clinical_data_path("rules")
+    rules = (load_rule(p) for p in sorted(folder.glob("*.yaml")))
+    return {r.name: r for r in rules}
+
+
+def resolve_rules(
+    names: Sequence[str] | None = None, files: Iterable[str | Path] = ()
+) -> list[Rule]:
+    """Bundled rules plus the user's rule files (a file overrides a bundled rule of the same
+    name); ``names`` selects some of them.
+
+    Raises
+    ------
+    InputError
+        A name is not a known rule.
+    """
+    rules = builtin_rules()
+    for path in files:
+        rule = load_rule(path)
+        rules[rule.name] = rule
+    if not names:
+        return list(rules.values())
+    unknown = [n for n in names if n not in rules]
+    if unknown:
+        raise InputError(
+            f"unknown rule(s) {', '.join(unknown)} (known: {', '.join(rules)}; "
+            "add your own with --rule-file FILE.yaml)"
+        )
+    return [rules[n] for n in names]
+
+
+def check_lesion_table(lesions: pd.DataFrame, source: str = "lesion table") -> pd.DataFrame:
+    """Check the core columns and values of a lesion table; return a cleaned copy.
+
+    Raises
+    ------
+    InputError
+        A core column is missing, a patient or lesion name is empty, or a size is negative.
+    """
+    missing = [c for c in LESION_COLUMNS if c not in lesions.columns]
+    if missing:
+        raise InputError(
+            f"{source}: column(s) {', '.join(missing)} missing (a lesion table needs "
+            f"{', '.join(LESION_COLUMNS)}, plus uptake columns such as suvmax_psma, suv_liver)"
+        )
+    table = lesions.copy()
+    for column in ("patient", "lesion"):
+        empty = table[column].isna() | (table[column].astype("string").str.strip() == "")
+        if empty.any():
+            row = int(np.flatnonzero(empty.to_numpy())[0]) + 2
+            raise InputError(f"{source}: row {row}: field {column!r} is empty (give a name)")
+        table[column] = table[column].astype("string").str.strip()
+    table["site"] = table["site"].astype("string").str.strip().str.lower()
+    for column in table.columns:
+        if column.startswith(("suv", "size", "ki67", "age")) or column.endswith(
+            ("_mm", "_percent")
+        ):
+            values = pd.to_numeric(table[column], errors="coerce")
+            bad = values.isna() & table[column].notna()
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+                raise InputError(
+                    f"{source}: row {row}: field {column!r} = {table[column].iloc[row - 2]!r} "
+                    "is not a number"
+                )
+            if (values < 0).any():
+                row = int(np.flatnonzero((values < 0).to_numpy())[0]) + 2
+                raise InputError(
+                    f"{source}: row {row}: field {column!r} is negative (give a value >= 0)"
+                )
+            table[column] = values
+    return table
+
+
+def _patients_frame(lesions: pd.DataFrame, patients: pd.DataFrame | None) -> pd.DataFrame:
+    per_patient = lesions.groupby("patient", sort=False).first()
+    if patients is not None and len(patients):
+        extra = patients.set_index(patients["patient"].astype("string").str.strip())
+        extra = extra.drop(columns=["patient"])
+        per_patient = per_patient.drop(columns=[c for c in extra.columns if c in per_patient])
+        per_patient = per_patient.join(extra, how="left")
+    return per_patient
+
+
+def _lesion_outcome(crit: Criterion, sub: pd.DataFrame) -> tuple[Outcome, str]:
+    cond = crit.condition.evaluate(sub)
+    if crit.among is not None:
+        among = crit.among.evaluate(sub)
+        keep = among.value
+        unknown_among = ~among.known
+    else:
+        keep = np.ones(len(sub), dtype=bool)
+        unknown_among = np.zeros(len(sub), dtype=bool)
+    true = keep & cond.value
+    false = keep & cond.known & ~cond.value
+    unknown = (keep & ~cond.known) | unknown_among
+    n_true, n_false, n_unknown = int(true.sum()), int(false.sum()), int(unknown.sum())
+    n = n_true + n_false + n_unknown
+    names = sub["lesion"].to_numpy()
+    listed = {
+        "true": ", ".join(map(str, names[true])),
+        "false": ", ".join(map(str, names[false])),
+        "unknown": ", ".join(map(str, names[unknown])),
+    }
+    count = f"{n_true} of {n} lesion(s) meet it"
+    need = crit.require
+    outcome: Outcome
+    if need == "any":
+        outcome = "pass" if n_true else ("unknown" if n_unknown else "fail")
+    elif need == "all":
+        outcome = "fail" if n_false else ("unknown" if n_unknown else "pass")
+        if n_false:
+            count += f"; not: {listed['false']}"
+    elif need == "none":
+        outcome = "fail" if n_true else ("unknown" if n_unknown else "pass")
+        if n_true:
+            count += f": {listed['true']}"
+    else:
+        match = _REQUIRE.match(need)
+        assert match is not None
+        kind, threshold = match.group(2), float(match.group(3))
+        if kind == "fraction":
+            low = n_true / n if n else 0.0
+            high = (n_true + n_unknown) / n if n else 0.0
+        else:
+            low, high = float(n_true), float(n_true + n_unknown)
+        outcome = "pass" if low >= threshold else ("fail" if high < threshold else "unknown")
+        if kind == "fraction" and n:
+            count += f" ({100 * n_true / n:.0f} %)"
+    if n_unknown:
+        columns = sorted(c for c in crit.names if sub[c].isna().any())
+        count += f"; missing {', '.join(columns)} for {listed['unknown']}"
+    return outcome, count
+
+
+def _patient_outcome(crit: Criterion, row: pd.DataFrame) -> tuple[Outcome, str]:
+    result = crit.condition.evaluate(row)
+    shown = ", ".join(f"{c} = {row[c].iloc[0]}" for c in sorted(crit.names))
+    if not bool(result.known[0]):
+        return "unknown", f"missing value ({shown})"
+    return ("pass" if bool(result.value[0]) else "fail"), shown
+
+
+def evaluate_rule(
+    rule: Rule,
+    lesions: pd.DataFrame,
+    patients: pd.DataFrame | None = None,
+    *,
+    strict: bool = False,
+) -> pd.DataFrame:
+    """Evaluate one rule for every patient of a lesion table.
+
+    Parameters
+    ----------
+    rule : Rule
+    lesions : DataFrame
+        One row per lesion with :data:`LESION_COLUMNS` and the uptake columns the rule reads.
+    patients : DataFrame, optional
+        One row per patient (column ``patient``) with patient-level values (labs); otherwise
+        these are read from the lesion table (first value per patient).
+    strict : bool
+        Raise if a column the rule needs is missing; otherwise the patients are "not
+        evaluable" for the rule, with the missing columns as the reason.
+
+    Returns
+    -------
+    DataFrame
+        One row per patient: ``patient, rule, agent, status, eligible, reasons, citation``;
+        ``status`` is ``eligible``, ``not eligible`` or ``not evaluable``; ``reasons`` lists
+        every criterion as ``pass|fail|unknown|skipped id: text (details)``.
+    """
+    lesions = check_lesion_table(lesions)
+    per_patient = _patients_frame(lesions, patients)
+    available = set(lesions.columns) | set(per_patient.columns)
+    missing = sorted(rule.names - available)
+    if missing and strict:
+        raise InputError(
+            f"rule {rule.name} ({rule.path}): the lesion table has no column(s) "
+            f"{', '.join(missing)}; add them or choose other rules"
+        )
+    rows = []
+    groups = dict(tuple(lesions.groupby("patient", sort=False)))
+    for patient, sub in groups.items():
+        reasons: list[str] = []
+        outcomes: list[Outcome] = []
+        for crit in rule.criteria:
+            absent = sorted(crit.names - available)
+            if absent:
+                outcome: Outcome = "skipped" if crit.optional else "unknown"
+                detail = f"no column {', '.join(absent)}"
+            elif crit.level == "lesion":
+                outcome, detail = _lesion_outcome(crit, sub.reset_index(drop=True))
+            else:
+                outcome, detail = _patient_outcome(crit, per_patient.loc[[patient]])
+            if outcome == "unknown" and crit.optional:
+                outcome = "skipped"
+            flag = "" if crit.verified else " [threshold not verified]"
+            reasons.append(f"{outcome} {crit.id}: {crit.text}{flag} ({detail})")
+            outcomes.append(outcome)
+        if "fail" in outcomes:
+            status = "not eligible"
+        elif "unknown" in outcomes:
+            status = "not evaluable"
+        else:
+            status = "eligible"
+        rows.append(
+            {
+                "patient": patient,
+                "rule": rule.name,
+                "agent": rule.agent,
+                "status": status,
+                "eligible": status == "eligible",
+                "reasons": reasons,
+                "citation": rule.citation,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class Stratification:
+    """Result of :func:`stratify`: one row per patient and rule."""
+
+    table: pd.DataFrame
+    rules: list[Rule] = field(default_factory=list)
+
+    def eligible_agents(self) -> dict[str, list[str]]:
+        """Agents each patient is eligible for."""
+        ok = self.table[self.table["eligible"]]
+        return {
+            str(p): sorted(set(ok.loc[ok["patient"] == p, "agent"]))
+            for p in self.table["patient"].unique()
+        }
+
+
+def stratify(
+    lesions: pd.DataFrame,
+    rules: Sequence[Rule] | None = None,
+    patients: pd.DataFrame | None = None,
+    *,
+    strict: bool = False,
+) -> Stratification:
+    """Evaluate selection rules for every patient.
+
+    Parameters
+    ----------
+    lesions : DataFrame
+        Lesion table (see :func:`evaluate_rule`).
+    rules : sequence of Rule, optional
+        Default: every bundled rule (:func:`builtin_rules`).
+    patients : DataFrame, optional
+        Patient-level values (labs).
+    strict : bool
+        Raise on a column a rule needs but the table lacks (use when rules were chosen
+        explicitly).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lesions = pd.DataFrame({"patient": ["p1", "p1"], "lesion": ["L1", "L2"],
+    ...     "site": ["bone", "lymph_node"], "size_mm": [12, 30],
+    ...     "suvmax_psma": [25.0, 14.0], "suv_liver": [5.0, 5.0]})
+    >>> stratify(lesions, resolve_rules(["vision"])).table.loc[0, "status"]
+    'eligible'
+    """
+    chosen = list(rules) if rules is not None else list(builtin_rules().values())
+    frames = [evaluate_rule(r, lesions, patients, strict=strict) for r in chosen]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return Stratification(table=table, rules=chosen)

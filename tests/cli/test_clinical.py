@@ -1,0 +1,131 @@
+"""``radiochain clinical``: JSON output, report files and one-line errors (exit 2)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from radiochain.cli.clinical import register
+from radiochain.cli.main import app, main
+
+if not any(getattr(g, "name", None) == "clinical" for g in app.registered_groups):
+    register(app)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["clinical", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def write_lesions(path: Path) -> Path:
+    path.write_text(
+        "patient,lesion,site,size_mm,suvmax_psma,suv_liver,suvmax_fdg\n"
+        "p1,L1,bone,12,25,5,2\np1,L2,lymph_node,30,14,5,3\np2,L1,liver,15,3,5,9\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def write_tac(path: Path) -> Path:
+    t = np.array([4.0, 24.0, 48.0, 96.0, 168.0])
+    rows = ["patient,region,time_h,activity_mbq,mass_g,kind"]
+    for region, share, t_eff, mass, kind in (
+        ("kidneys", 0.02, 40, "", "organ"),
+        ("L1", 0.01, 80, 10, "lesion"),
+    ):
+        act = share * 7400 * np.exp(-math.log(2) * t / t_eff)
+        rows += [f"p1,{region},{a:g},{b:.6g},{mass},{kind}" for a, b in zip(t, act, strict=True)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_stratify_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lesions = write_lesions(tmp_path / "lesions.csv")
+    code, out, _ = run(capsys, "stratify", str(lesions), "--rule", "vision", "--json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["eligible_agents"] == {"p1": ["lu177-psma-617"], "p2": []}
+
+
+def test_stratify_missing_column_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("patient,lesion,site\np1,L1,bone\n", encoding="utf-8")
+    code, _, err = run(capsys, "stratify", str(path))
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "size_mm missing" in err
+    assert "bad.csv" in err
+
+
+def test_dosimetry_json_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tac = write_tac(tmp_path / "tac.csv")
+    code, out, _ = run(
+        capsys,
+        "dosimetry",
+        str(tac),
+        "--administered",
+        "7.4 GBq",
+        "--report",
+        str(tmp_path / "out"),
+        "--json",
+    )
+    assert code == 0
+    payload = json.loads(out)
+    kid = next(r for r in payload["regions"] if r["region"] == "kidneys")
+    assert kid["model"] == "mono"
+    assert kid["effective_half_life_h"] == pytest.approx(40, rel=1e-4)
+    html = (tmp_path / "out" / "p1.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64" in html
+    assert "kidneys" in html
+    assert (tmp_path / "out" / "p1.png").stat().st_size > 1000
+
+
+def test_dosimetry_negative_time_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "tac.csv"
+    path.write_text("patient,region,time_h,activity_mbq\np1,kidneys,-4,10\n", encoding="utf-8")
+    code, _, err = run(capsys, "dosimetry", str(path), "--administered", "7.4 GBq")
+    assert code == 2
+    assert "row 2" in err
+    assert "negative" in err
+
+
+def test_activity(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "patient.yaml"
+    path.write_text(
+        "patient: p1\nmax_activity: 7.4 GBq\norgans:\n"
+        "  kidneys: {dose_per_activity_gy_per_gbq: 0.81, effective_half_life_h: 40}\n"
+        "  red_marrow: {dose_per_activity_gy_per_gbq: 0.035}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "activity", str(path), "--json")
+    assert code == 0
+    assert json.loads(out)["cycles"] == 3
+
+
+def test_release(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "release", "I-131", "1 GBq", "--json")
+    assert code == 0
+    assert json.loads(out)["decision"]["max_activity_bq"] == pytest.approx(1.21e9, rel=0.01)
+
+
+def test_to_demand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from radiochain.network.examples import copy_example
+
+    network = copy_example("tiny", tmp_path / "tiny")
+    plans = tmp_path / "plans.csv"
+    plans.write_text(
+        "patient,hospital,product,first_date,cycles,interval_d,window_d,activity\n"
+        "p99,hospital-a,lu177-psma,2026-02-02,4,42,7,6.8 GBq\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        capsys, "to-demand", str(plans), str(network), "--out", str(tmp_path / "new"), "--json"
+    )
+    assert code == 0
+    assert json.loads(out)["appointments_added"] == 4
+    assert "p99-c4" in (tmp_path / "new" / "demand.csv").read_text(encoding="utf-8")

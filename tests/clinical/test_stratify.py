@@ -1,0 +1,150 @@
+"""Stratification rules: published criteria as data, every reason, safe expressions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from radiochain.clinical.expressions import Expression
+from radiochain.clinical.stratify import builtin_rules, load_rule, resolve_rules, stratify
+from radiochain.errors import InputError
+
+LESIONS = pd.DataFrame(
+    {
+        "patient": ["p1", "p1", "p2", "p2", "p3", "p3"],
+        "lesion": ["L1", "L2", "L1", "L2", "L1", "L2"],
+        "site": ["bone", "lymph_node", "liver", "bone", "lymph_node", "bone"],
+        "size_mm": [12, 30, 15, 8, 30, 15],
+        "suvmax_psma": [25.0, 14.0, 3.0, 30.0, 22.0, 12.0],
+        "suv_liver": [5.0] * 6,
+        "suvmax_fdg": [2.0, 3.0, 9.0, 2.0, 3.0, 8.0],
+        "suvmax_sstr": [1.0, 1.0, 12.0, 1.0, 1.0, 1.0],
+    }
+)
+
+
+def status(result: pd.DataFrame, patient: str, rule: str) -> str:
+    row = result[(result["patient"] == patient) & (result["rule"] == rule)]
+    return str(row["status"].iloc[0])
+
+
+def test_every_bundled_rule_has_a_citation_and_criteria() -> None:
+    rules = builtin_rules()
+    expected = {
+        "vision",
+        "therap",
+        "netter-1",
+        "netter-2",
+        "netpet-p5",
+        "dll3-nepc",
+        "dual-psma-sstr",
+        "dual-psma-dll3",
+    }
+    assert expected <= set(rules)
+    for rule in rules.values():
+        assert rule.citation
+        assert rule.criteria
+        assert rule.agents
+
+
+def test_vision_and_therap() -> None:
+    result = stratify(LESIONS, resolve_rules(["vision", "therap"])).table
+    assert status(result, "p1", "vision") == "eligible"
+    # p2: liver lesion 15 mm with PSMA below liver -> excluded by VISION
+    assert status(result, "p2", "vision") == "not eligible"
+    # p3: bone lesion FDG 8 (> liver 5) with PSMA 12 is not discordant (> 10) -> TheraP ok
+    assert status(result, "p3", "therap") == "eligible"
+    reasons = result[(result["patient"] == "p2") & (result["rule"] == "vision")]["reasons"].iloc[0]
+    assert any(
+        r.startswith("fail no-psma-negative-measurable-lesion") and "L1" in r for r in reasons
+    )
+    assert len(reasons) == 2  # every criterion is reported
+
+
+def test_dual_psma_sstr_needs_sstr_to_add_coverage() -> None:
+    result = stratify(LESIONS, resolve_rules(["dual-psma-sstr"])).table
+    assert status(result, "p2", "dual-psma-sstr") == "eligible"
+    assert status(result, "p1", "dual-psma-sstr") == "not eligible"
+
+
+def test_missing_values_make_a_patient_not_evaluable() -> None:
+    lesions = LESIONS.copy()
+    lesions.loc[0, "suvmax_fdg"] = None
+    result = stratify(lesions, resolve_rules(["therap"])).table
+    assert status(result, "p1", "therap") == "not evaluable"
+
+
+def test_netter2_uses_patient_level_labs() -> None:
+    patients = pd.DataFrame({"patient": ["p2"], "ki67_percent": [15.0], "age_y": [60]})
+    lesions = LESIONS[LESIONS["patient"] == "p2"].assign(suvmax_sstr=[12.0, 9.0])
+    result = stratify(lesions, resolve_rules(["netter-2"]), patients).table
+    assert status(result, "p2", "netter-2") == "eligible"
+
+
+def test_dll3_fraction_rule() -> None:
+    lesions = pd.DataFrame(
+        {
+            "patient": ["p"] * 5,
+            "lesion": list("abcde"),
+            "site": ["bone"] * 5,
+            "size_mm": [10] * 5,
+            "suv_liver": [4.0] * 5,
+            "suvmax_dll3": [9, 9, 9, 9, 1.0],
+        }
+    )
+    assert stratify(lesions, resolve_rules(["dll3-nepc"])).table["eligible"].iloc[0]
+    lesions.loc[3, "suvmax_dll3"] = 2.0
+    assert not stratify(lesions, resolve_rules(["dll3-nepc"])).table["eligible"].iloc[0]
+
+
+def test_missing_core_column_is_one_clear_error() -> None:
+    with pytest.raises(InputError, match="column\\(s\\) size_mm missing"):
+        stratify(LESIONS.drop(columns=["size_mm"]))
+
+
+def test_explicit_rule_with_missing_uptake_column_is_an_error() -> None:
+    with pytest.raises(InputError, match="no column\\(s\\) suvmax_fdg"):
+        stratify(LESIONS.drop(columns=["suvmax_fdg"]), resolve_rules(["therap"]), strict=True)
+
+
+def test_unknown_rule() -> None:
+    with pytest.raises(InputError, match="unknown rule\\(s\\) nope"):
+        resolve_rules(["nope"])
+
+
+def test_user_rule_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "rule: lupsma-phase2\nagent: lu177-psma-617\ncitation: Hofman et al. 2018\n"
+        "criteria:\n  - id: all-high\n    lesions: suvmax_psma >= 1.5 * suv_liver\n"
+        "    require: all\n",
+        encoding="utf-8",
+    )
+    rule = load_rule(path)
+    result = stratify(LESIONS, [rule]).table
+    assert status(result, "p1", "lupsma-phase2") == "eligible"
+    assert status(result, "p2", "lupsma-phase2") == "not eligible"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "__import__('os').system('echo hi')",
+        "suv.real > 1",
+        "[x for x in y]",
+        "open('f')",
+        "lambda: 1",
+    ],
+)
+def test_expressions_reject_anything_but_the_small_language(text: str) -> None:
+    with pytest.raises(InputError):
+        Expression(text, "test")
+
+
+def test_expression_handles_missing_values_as_unknown() -> None:
+    table = pd.DataFrame({"a": [1.0, None, 3.0], "b": [0.0, 0.0, 5.0]})
+    result = Expression("a > b").evaluate(table)
+    assert result.known.tolist() == [True, False, True]
+    assert result.value.tolist() == [True, False, False]
