@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from radiochain.cli.common import JsonOption, print_json
+from radiochain.cli.common import console as _console
 from radiochain.errors import InputError
 
 clinical_app = typer.Typer(
@@ -20,22 +20,10 @@ clinical_app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-
 
 def register(app: typer.Typer) -> None:
     """Add the ``clinical`` sub-commands to the main app."""
     app.add_typer(clinical_app, name="clinical")
-
-
-def _print_json(payload: object) -> None:
-    sys.stdout.write(
-        json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n"
-    )
-
-
-def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
 
 
 def _read_csv(path: Path) -> Any:
@@ -89,7 +77,7 @@ def stratify_cmd(
     rules = resolve_rules(rule or None, rule_file or ())
     result = stratify(table, rules, extra, strict=bool(rule))
     if as_json:
-        _print_json(
+        _print_json_text(
             {
                 "lesions": str(lesions),
                 "results": _clean(result.table.to_dict(orient="records")),
@@ -173,7 +161,7 @@ def dosimetry_cmd(
                     str(save_figure(fig, report / f"{patient}{suffix}", title=title, table=frame))
                 )
     if as_json:
-        _print_json(
+        _print_json_text(
             {
                 "tac": str(tac),
                 "nuclide": nuclide,
@@ -260,7 +248,7 @@ def activity_cmd(
     )
     payload = {"patient": spec.get("patient", patient.stem), **_clean(plan.to_dict())}
     if as_json:
-        _print_json(payload)
+        _print_json_text(payload)
     else:
         console = _console()
         console.print(
@@ -355,7 +343,7 @@ def release_cmd(
         "restrictions_published": _clean(published),
     }
     if as_json:
-        _print_json(payload)
+        _print_json_text(payload)
         return
     console = _console()
     verdict = "may be released" if decision.releasable else "may NOT be released"
@@ -402,7 +390,7 @@ def to_demand_cmd(
     path = write_network(new, out)
     added = len(new.demand) - len(base.demand)
     if as_json:
-        _print_json(
+        _print_json_text(
             {
                 "network": str(path),
                 "appointments_added": added,
@@ -411,3 +399,7 @@ def to_demand_cmd(
         )
         return
     _console().print(f"{added} appointment(s) added; network written to {path}")
+
+
+def _print_json_text(payload: object) -> None:
+    print_json(payload, text_fallback=True)

@@ -6,15 +6,16 @@ right; ``--debug`` shows the traceback), 1 when the question has no answer.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from radiochain.cli.common import JsonOption
+from radiochain.cli.common import console as _console
+from radiochain.cli.common import print_json as _print_json
 from radiochain.errors import RadiochainError
 from radiochain.physics.datasets import DEFAULT_DATASET, available_datasets, get_dataset
 from radiochain.units import format_quantity, parse_amount, to_seconds
@@ -34,7 +35,6 @@ DatasetOption = Annotated[
         help="Nuclear dataset: 'radiochain' (bundled) or 'icrp107' (needs radioactivedecay).",
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
 @app.callback()
@@ -44,14 +44,6 @@ def _root(
     ] = False,
 ) -> None:
     """radiochain: from reactor to patient."""
-
-
-def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
-
-
-def _print_json(payload: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 _INITIAL_KEY = {

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from radiochain.cli.common import JsonOption
+from radiochain.cli.common import console as make_console
+from radiochain.cli.common import print_json as _print_json
+
 network_app = typer.Typer(help="Read, check and summarize supply networks.", no_args_is_help=True)
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-
-
-def _print_json(payload: object) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 @network_app.command("validate")
@@ -75,7 +71,7 @@ def show(
     if as_json:
         _print_json(summary)
         return
-    console = Console(highlight=False, soft_wrap=True)
+    console = make_console()
     console.print(
         f"[bold]{network.name}[/bold] ({network.timezone}, nuclear data {network.dataset.label})"
     )

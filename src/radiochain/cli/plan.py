@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from radiochain.cli.common import console as make_console
+from radiochain.cli.common import print_json
 from radiochain.errors import InputError
 from radiochain.planning.milp import PlanWeights
 
@@ -93,9 +93,9 @@ def plan_command(
         json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8"
     )
     if as_json:
-        sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        print_json(summary)
         return
-    console = Console(highlight=False, soft_wrap=True)
+    console = make_console()
     k = result.kpis
     console.print(
         f"[bold]{network.name}[/bold]: {result.method} plan, {result.status.value}, "

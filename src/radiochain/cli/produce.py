@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from radiochain.cli.common import console as make_console
+from radiochain.cli.common import print_json
 from radiochain.errors import InputError
 from radiochain.physics.datasets import DEFAULT_DATASET, get_dataset
 
@@ -70,14 +71,14 @@ def _list_routes(as_json: bool) -> None:
 
     if as_json:
         payload = {"routes": [{"route": r.name, "summary": r.summary} for r in ROUTES.values()]}
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        print_json(payload)
         return
     table = Table(title="production routes")
     table.add_column("route")
     table.add_column("what it models")
     for route in ROUTES.values():
         table.add_row(route.name, route.summary)
-    Console(highlight=False, soft_wrap=True).print(table)
+    make_console().print(table)
 
 
 def produce(
@@ -255,7 +256,7 @@ def produce(
         text = json.dumps(_clean(payload), indent=2, ensure_ascii=False, allow_nan=False)
         sys.stdout.write(text + "\n")
         return
-    console = Console(highlight=False, soft_wrap=True)
+    console = make_console()
     out = Table(title=f"{chosen.name}: {chosen.summary}")
     out.add_column("quantity")
     out.add_column("value", justify="right")
