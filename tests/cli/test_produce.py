@@ -102,3 +102,17 @@ def test_bad_input_is_one_line_exit_2(
     assert code == 2
     assert message in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("route", "option"),
+    [("tc99m-generator", "--parent-activity"), ("ac225-th229-cow", "--th229")],
+)
+def test_missing_required_option_is_named(
+    capsys: pytest.CaptureFixture[str], route: str, option: str
+) -> None:
+    code, out, err = run(capsys, route)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert f"needs {option}" in err

@@ -197,6 +197,7 @@ def produce(
         check_samples(samples)
     if samples is not None and "samples" in chosen.parameters:
         kwargs.update(samples=samples, seed=seed)
+    _require_arguments(chosen, kwargs)
     result = chosen.run(**kwargs)
     report = chosen.report(result)
     if samples is not None and "samples" not in chosen.parameters:
@@ -294,3 +295,20 @@ def produce(
 def register(app: typer.Typer) -> None:
     """Add the ``produce`` command to ``app``."""
     app.command(name="produce")(produce)
+
+
+def _require_arguments(route: Any, kwargs: dict[str, Any]) -> None:
+    """Name every option the route needs and was not given, instead of a TypeError."""
+    import inspect
+
+    missing = [
+        name
+        for name, parameter in inspect.signature(route.run).parameters.items()
+        if parameter.default is inspect.Parameter.empty
+        and parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+        and name not in kwargs
+        and name != "self"
+    ]
+    if missing:
+        shown = ", ".join(_OPTION_NAMES.get(m, "--" + m.replace("_", "-")) for m in missing)
+        raise InputError(f"route {route.name!r} needs {shown} (see 'radiochain produce --help')")
