@@ -221,3 +221,16 @@ def test_cli_show_and_example(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "not empty" in capsys.readouterr().err
     assert main(["example", "atlantis", str(tmp_path / "x")]) == 2
     assert "unknown example 'atlantis'" in capsys.readouterr().err
+
+
+def test_cli_refuses_folders_that_are_not_networks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "file.txt").write_text("x")
+    assert main(["network", "show", str(tmp_path / "empty")]) == 2
+    assert "not a network folder" in capsys.readouterr().err
+    assert main(["example", "tiny", str(tmp_path / "file.txt")]) == 2
+    assert "is a file" in capsys.readouterr().err
+    assert main(["example", "synthetic", str(tmp_path / "file.txt")]) == 2
+    assert "not an empty folder" in capsys.readouterr().err

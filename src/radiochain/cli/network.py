@@ -12,6 +12,7 @@ from rich.table import Table
 from radiochain.cli.common import JsonOption
 from radiochain.cli.common import console as make_console
 from radiochain.cli.common import print_json as _print_json
+from radiochain.errors import InputError
 
 network_app = typer.Typer(help="Read, check and summarize supply networks.", no_args_is_help=True)
 
@@ -110,6 +111,8 @@ def example(
     from radiochain.network.io import write_network
 
     if name == "synthetic":
+        if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+            raise InputError(f"{directory}: is not an empty folder (choose a new folder)")
         written = write_network(synthetic_network(hospitals, seed=seed), directory)
     else:
         written = copy_example(name, directory)

@@ -55,6 +55,8 @@ def copy_example(name: str, destination: str | Path) -> Path:
     """Copy a bundled example folder to ``destination`` (created; must be empty if it exists)."""
     source = example_path(name)
     target = Path(destination)
+    if target.exists() and not target.is_dir():
+        raise InputError(f"{target}: is a file (give a new or empty folder)")
     if target.exists() and any(target.iterdir()):
         raise InputError(f"{target}: folder is not empty (choose a new folder)")
     shutil.copytree(source, target, dirs_exist_ok=True)

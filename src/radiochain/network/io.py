@@ -84,6 +84,13 @@ def read_network(path: str | Path, *, strict: bool = False) -> Network:
         raise InputError(
             f"{path}: no such network folder (create one with 'radiochain example tiny DIR')"
         )
+    if not (path / META_FILE).is_file() and not any(
+        (path / s.file).is_file() for s in schemas().values()
+    ):
+        raise InputError(
+            f"{path}: not a network folder (no {META_FILE} and no table files; "
+            "create one with 'radiochain example tiny DIR')"
+        )
     meta, problems = _read_meta(path)
     dataset_name = str(meta.get("nuclear_dataset", "radiochain"))
     try:
