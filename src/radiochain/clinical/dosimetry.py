@@ -150,7 +150,10 @@ def read_tac_table(frame: pd.DataFrame, source: str = "TAC table") -> pd.DataFra
         out["time_s"] = pd.to_numeric(out["time_h"], errors="coerce") * 3600
     if "activity_bq" not in out and "activity_mbq" in out:
         out["activity_bq"] = pd.to_numeric(out["activity_mbq"], errors="coerce") * 1e6
-    missing = [c for c in ("patient", "region", "time_s", "activity_bq") if c not in out]
+    shown = {"time_s": "time_h (or time_s)", "activity_bq": "activity_mbq (or activity_bq)"}
+    missing = [
+        shown.get(c, c) for c in ("patient", "region", "time_s", "activity_bq") if c not in out
+    ]
     if missing:
         raise InputError(
             f"{source}: column(s) {', '.join(missing)} missing (a TAC table needs patient, "

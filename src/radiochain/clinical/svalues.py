@@ -77,11 +77,17 @@ def mu_en_water(energy: npt.ArrayLike) -> FloatArray:
 
 def photon_mu_en(nuclide: str) -> float:
     """Energy-weighted :math:`\\mu_{en}/\\rho` of water [cm^2/g] over the nuclide's photon
-    lines in ``photon_lines.csv``; NaN if none are tabulated."""
+    lines in ``photon_lines.csv``; without lines, the effective coefficient of
+    ``particle_ranges.csv`` (column ``photon_mu_en_cm2_g``, fitted to one published sphere);
+    NaN if neither is tabulated (photons ignored)."""
     lines = table("photon_lines.csv")
     own = lines[lines["nuclide"] == nuclide]
     if own.empty:
-        return float("nan")
+        ranges = table("particle_ranges.csv")
+        row = ranges[ranges["nuclide"] == nuclide]
+        if row.empty or "photon_mu_en_cm2_g" not in row:
+            return float("nan")
+        return float(row["photon_mu_en_cm2_g"].iloc[0])
     energy = own["energy_kev"].to_numpy(float) / 1000.0
     weight = energy * own["intensity"].to_numpy(float)
     return float(np.sum(weight * mu_en_water(energy)) / np.sum(weight))
