@@ -240,12 +240,13 @@ def datasets(as_json: JsonOption = False) -> None:
 
 
 def _register_commands() -> None:
-    from radiochain.cli import clinical, network, plan, produce
+    from radiochain.cli import clinical, network, plan, produce, simulate
 
     produce.register(app)
     clinical.register(app)
     network.register(app)
     plan.register(app)
+    simulate.register(app)
 
 
 _register_commands()
