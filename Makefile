@@ -36,8 +36,8 @@ demo: install
 	@echo "demo: open $(OUT)/demo/plan/report.html (tables: doses.csv, batches.csv, shipments.csv)"
 
 lint: dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools conftest.py
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: dev
 	$(BIN)/mypy

@@ -30,15 +30,15 @@ mean energies against ICRP-107 used in PROVENANCE.md (ICRP-107 values are never 
 
 The script is deterministic; it is NOT run by the tests or at install time.
 """
+
 from __future__ import annotations
 
 import argparse
 import csv
-from decimal import Decimal
-import math
 import os
 import sys
 from collections import defaultdict
+from decimal import Decimal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "nuclide_data"))
@@ -54,21 +54,83 @@ DATASET_VERSION = "2026.11"
 AMU_KEV = 931494.10242  # CODATA 2018 / AME2020 value of 1 u in keV
 ME_KEV = 510.99895  # electron rest energy (CODATA 2018)
 
-SEEDS = (
-    "Lu-177 Lu-177m Yb-175 Yb-177 Ac-225 Ac-227 Th-227 Th-229 Ra-223 Ra-224 Ra-225 Ra-226 "
-    "Pb-212 Bi-213 Ge-68 Ga-68 Mo-99 Tc-99m F-18 I-123 I-124 I-125 I-131 Y-90 Sr-89 Sr-90 "
-    "Sm-153 Tb-161 Cu-64 Cu-67 Zr-89 In-111 Tl-201 W-188 Re-188 Ho-166 C-14 Co-60 "
-    # production targets / side products (trivial additions)
-    "Lu-176 Lu-178 Th-232 Ac-226 Ra-227 Th-230"
-).split()
-EXTRA_STABLE = "Lu-175 Yb-168 Yb-170 Yb-171 Yb-172 Yb-173 Yb-174 Yb-176 Mo-98".split()
+SEEDS = [
+    "Lu-177",
+    "Lu-177m",
+    "Yb-175",
+    "Yb-177",
+    "Ac-225",
+    "Ac-227",
+    "Th-227",
+    "Th-229",
+    "Ra-223",
+    "Ra-224",
+    "Ra-225",
+    "Ra-226",
+    "Pb-212",
+    "Bi-213",
+    "Ge-68",
+    "Ga-68",
+    "Mo-99",
+    "Tc-99m",
+    "F-18",
+    "I-123",
+    "I-124",
+    "I-125",
+    "I-131",
+    "Y-90",
+    "Sr-89",
+    "Sr-90",
+    "Sm-153",
+    "Tb-161",
+    "Cu-64",
+    "Cu-67",
+    "Zr-89",
+    "In-111",
+    "Tl-201",
+    "W-188",
+    "Re-188",
+    "Ho-166",
+    "C-14",
+    "Co-60",
+    "Lu-176",
+    "Lu-178",
+    "Th-232",
+    "Ac-226",
+    "Ra-227",
+    "Th-230",
+]
+EXTRA_STABLE = [
+    "Lu-175",
+    "Yb-168",
+    "Yb-170",
+    "Yb-171",
+    "Yb-172",
+    "Yb-173",
+    "Yb-174",
+    "Yb-176",
+    "Mo-98",
+]
 
 QUASI_STABLE_Y = 1e15  # half-lives above this (in years) are listed as stable
-ISOMER_MIN_S = 10.0  # daughter levels with T1/2 >= this and listed in isomers.csv are separate nuclides
+ISOMER_MIN_S = (
+    10.0  # daughter levels with T1/2 >= this and listed in isomers.csv are separate nuclides
+)
 
 UNIT_S = {
-    "ys": 1e-24, "zs": 1e-21, "as": 1e-18, "fs": 1e-15, "ps": 1e-12, "ns": 1e-9, "us": 1e-6,
-    "ms": 1e-3, "s": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0,
+    "ys": 1e-24,
+    "zs": 1e-21,
+    "as": 1e-18,
+    "fs": 1e-15,
+    "ps": 1e-12,
+    "ns": 1e-9,
+    "us": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "min": 60.0,
+    "m": 60.0,
+    "h": 3600.0,
+    "d": 86400.0,
     "y": 365.2422 * 86400.0,
 }
 
@@ -122,8 +184,8 @@ class Builder:
         self.cache: dict[str, er.DataSet] = {}
         self.isomers = {}  # (z, a, rounded level) -> row of isomers.csv
         for r in read_csv("isomers.csv"):
-            el, a, state = parse_name(r["nuclide"])
-            self.isomers[(z_of(el), a)] = self.isomers.get((z_of(el), a), []) + [r]
+            el, a, _state = parse_name(r["nuclide"])
+            self.isomers[(z_of(el), a)] = [*self.isomers.get((z_of(el), a), []), r]
         self.hl_over = {r["nuclide"]: r for r in read_csv("half_life_overrides.csv")}
         self.br_over = defaultdict(list)
         for r in read_csv("branching_overrides.csv"):
@@ -175,7 +237,7 @@ class Builder:
         """All decay data sets (of any parent) whose daughter is (z, a) -- used for IT data."""
         if (z, a) not in self.all_daughter_sets:
             res = []
-            for (kz, ka, kl), paths in self.index.items():
+            for (kz, ka, _kl), paths in self.index.items():
                 if ka == a and abs(kz - z) <= 2:
                     for p in paths:
                         if p not in self.cache:
@@ -307,10 +369,14 @@ class Builder:
                 if abs(alpha_sum - 100.0) > 1.0:
                     notes.append(f"alpha intensities sum to {alpha_sum:.3g}, renormalised to 100")
         elif part_sum > 0 and abs(part_sum - 100.0) > 2.0:
-            notes.append(f"particle feedings sum to {part_sum:.4g} per 100 branch decays (not renormalised)")
+            notes.append(
+                f"particle feedings sum to {part_sum:.4g} per 100 branch decays (not renormalised)"
+            )
         if missing_mean > 1.0:
-            notes.append(f"ENSDF JSON gives no mean beta energy for {missing_mean:.3g}% of beta- feeding; "
-                         "electron energy excludes those betas (left empty if none has one)")
+            notes.append(
+                f"ENSDF JSON gives no mean beta energy for {missing_mean:.3g}% of beta- feeding; "
+                "electron energy excludes those betas (left empty if none has one)"
+            )
         if ds.mode == "alpha" and alpha_sum > 0:
             direct_by_level = {k: v * 100.0 / alpha_sum for k, v in direct_by_level.items()}
         # gammas, with an intensity-balance guard for very highly converted transitions: their
@@ -335,12 +401,15 @@ class Builder:
                 if t[2] > 100 and pop > 0 and t[1] * (1 + t[2]) > 1.05 * pop:
                     t[1] = pop / (1 + t[2])
                     clamped.append(e_lvl)
-            for g, ig, alpha, sh in terms:
+            for g, ig, alpha, _sh in terms:
                 pop_in[round(float(g.get("levelEnergyFinal") or 0.0), 1)] += ig * (1 + alpha)
             lv["_terms"] = terms
         if clamped:
-            notes.append("gamma+ce intensities out of level(s) " + ", ".join(f"{e:g}" for e in clamped)
-                         + " keV (alpha > 100) exceeded the level population and were limited to it (intensity balance)")
+            notes.append(
+                "gamma+ce intensities out of level(s) "
+                + ", ".join(f"{e:g}" for e in clamped)
+                + " keV (alpha > 100) exceeded the level population and were limited to it (intensity balance)"
+            )
         for lv in ds.levels:
             e_lvl = float(lv["levelEnergy"] or 0.0)
             for g, ig, alpha, sh in lv.pop("_terms"):
@@ -407,15 +476,20 @@ class Builder:
             weights = [t[1] * (1 + t[2]) for t in terms]
             hand = self.it_weights.get(name, {})
             if hand and e == top:
-                weights = [float(hand.get(round(float(t[0]["gammaEnergy"]), 1), {}).get("weight", 0.0)) for t in terms]
+                weights = [
+                    float(hand.get(round(float(t[0]["gammaEnergy"]), 1), {}).get("weight", 0.0))
+                    for t in terms
+                ]
                 note += "; de-excitation weights of the isomer level from it_transition_weights.csv"
             elif sum(weights) <= 0:
                 if len(terms) == 1:
                     weights = [1.0]
                 else:
-                    raise ValueError(f"{name}: level {e} has no intensities; add it_transition_weights.csv rows")
+                    raise ValueError(
+                        f"{name}: level {e} has no intensities; add it_transition_weights.csv rows"
+                    )
             sw = sum(weights)
-            for (g, ig, alpha, sh), w in zip(terms, weights):
+            for (g, _ig, alpha, sh), w in zip(terms, weights, strict=False):
                 f = pop[e] * w / sw
                 if f <= 0:
                     continue
@@ -463,15 +537,28 @@ class Builder:
 
     def build_one(self, name: str):
         z, a, lvl = self.key_of(name)
-        el, _, state = parse_name(name)
+        _el, _, state = parse_name(name)
         m, dm = self.mass(z, a, lvl)
         row = {
-            "nuclide": name, "z": z, "a": a, "state": state, "level_energy_kev": fmt(lvl, 9),
-            "half_life": "", "half_life_unit": "", "half_life_unc": "", "stable": "true",
-            "atomic_mass_u": f"{m:.9f}", "atomic_mass_unc_u": fmt(dm, 3),
-            "energy_electron_mev": "", "energy_photon_mev": "", "energy_alpha_mev": "",
-            "half_life_source": "", "branching_source": "", "mass_source": "AME2020",
-            "energy_source": "", "note": "",
+            "nuclide": name,
+            "z": z,
+            "a": a,
+            "state": state,
+            "level_energy_kev": fmt(lvl, 9),
+            "half_life": "",
+            "half_life_unit": "",
+            "half_life_unc": "",
+            "stable": "true",
+            "atomic_mass_u": f"{m:.9f}",
+            "atomic_mass_unc_u": fmt(dm, 3),
+            "energy_electron_mev": "",
+            "energy_photon_mev": "",
+            "energy_alpha_mev": "",
+            "half_life_source": "",
+            "branching_source": "",
+            "mass_source": "AME2020",
+            "energy_source": "",
+            "note": "",
         }
         if state:
             row["mass_source"] = "AME2020;ENSDF"
@@ -481,11 +568,15 @@ class Builder:
         # ---- half-life
         hl = None
         if sets:
-            main = max(sets, key=lambda d: (d.br if d.br is not None else 0.0))
+            main = max(sets, key=lambda d: d.br if d.br is not None else 0.0)
             hl = main.half_life
             hl_src = "ENSDF"
         if iso_row and iso_row.get("half_life"):
-            hl = (float(iso_row["half_life"]), iso_row["half_life_unit"], float(iso_row["half_life_unc"] or 0))
+            hl = (
+                float(iso_row["half_life"]),
+                iso_row["half_life_unit"],
+                float(iso_row["half_life_unc"] or 0),
+            )
             hl_src = iso_row["source"]
         elif iso_row and hl is None:
             # isomer without own decay data set: level half-life from a feeding data set
@@ -493,7 +584,11 @@ class Builder:
                 for lv in ds.levels:
                     if abs(float(lv["levelEnergy"] or 0) - lvl) < 0.6 and lv.get("isomerDecay"):
                         h = lv["isomerDecay"][0]
-                        hl = (float(h["halfLifeBest"]), h["unitHalfLifeBest"], float(h["dHalfLifeBest"] or 0))
+                        hl = (
+                            float(h["halfLifeBest"]),
+                            h["unitHalfLifeBest"],
+                            float(h["dHalfLifeBest"] or 0),
+                        )
                         hl_src = "ENSDF"
                         break
                 if hl:
@@ -504,7 +599,9 @@ class Builder:
             hl = (float(r["half_life"]), r["half_life_unit"], float(r["half_life_unc"] or 0))
             hl_src = r["source"]
             if old:
-                row["note"] += f"half-life {r['source']} (ENSDF data set: {old[0]:g}({old[2]:g}) {old[1]}). "
+                row["note"] += (
+                    f"half-life {r['source']} (ENSDF data set: {old[0]:g}({old[2]:g}) {old[1]}). "
+                )
         if hl is None and not sets and not iso_row:
             return row, []  # stable
         if hl is None:
@@ -516,8 +613,13 @@ class Builder:
                 "treated as stable. "
             )
             return row, []
-        row.update(stable="false", half_life=fmt(hl[0], 10), half_life_unit=hl[1],
-                   half_life_unc=fmt(hl[2], 4) if hl[2] else "", half_life_source=hl_src)
+        row.update(
+            stable="false",
+            half_life=fmt(hl[0], 10),
+            half_life_unit=hl[1],
+            half_life_unc=fmt(hl[2], 4) if hl[2] else "",
+            half_life_source=hl_src,
+        )
         # ---- branches
         branches = []  # dicts with parent, mode, daughter, bf, unc, pos, source, ds-or-None
         analyses = {}
@@ -530,27 +632,69 @@ class Builder:
             d_ground = self.name(ds.daughter_z, ds.daughter_a)
             rest = 1.0
             for iso_name, f in sorted(an["feed"].items()):
-                branches.append(dict(parent=name, mode=ds.mode, daughter=iso_name, bf=br * f,
-                                     unc=None, ds=ds, frac_of_ds=f, source="ENSDF"))
+                branches.append(
+                    {
+                        "parent": name,
+                        "mode": ds.mode,
+                        "daughter": iso_name,
+                        "bf": br * f,
+                        "unc": None,
+                        "ds": ds,
+                        "frac_of_ds": f,
+                        "source": "ENSDF",
+                    }
+                )
                 rest -= f
             pos_frac = an["positron"] if ds.mode == "ec+beta+" else None
-            branches.append(dict(parent=name, mode=ds.mode, daughter=d_ground, bf=br * rest,
-                                 unc=ds.br_unc if rest == 1.0 else None, ds=ds, frac_of_ds=rest,
-                                 source="ENSDF", pos=pos_frac))
+            branches.append(
+                {
+                    "parent": name,
+                    "mode": ds.mode,
+                    "daughter": d_ground,
+                    "bf": br * rest,
+                    "unc": ds.br_unc if rest == 1.0 else None,
+                    "ds": ds,
+                    "frac_of_ds": rest,
+                    "source": "ENSDF",
+                    "pos": pos_frac,
+                }
+            )
             for n_ in an["notes"]:
                 row["note"] += f"{ds.mode}: {n_}. "
         total = sum(b["bf"] for b in branches)
         # isomer: remaining fraction is IT to the ground state
         if state and total < 1.0 - 1e-9:
-            branches.append(dict(parent=name, mode="IT", daughter=self.name(z, a), bf=1.0 - total,
-                                 unc=None, ds=None, frac_of_ds=1.0, source="ENSDF",
-                                 note="IT fraction = 1 - sum of ENSDF decay-data-set BRs"))
+            branches.append(
+                {
+                    "parent": name,
+                    "mode": "IT",
+                    "daughter": self.name(z, a),
+                    "bf": 1.0 - total,
+                    "unc": None,
+                    "ds": None,
+                    "frac_of_ds": 1.0,
+                    "source": "ENSDF",
+                    "note": "IT fraction = 1 - sum of ENSDF decay-data-set BRs",
+                }
+            )
         if state and not sets:
-            branches = [dict(parent=name, mode="IT", daughter=self.name(z, a), bf=1.0, unc=None,
-                             ds=None, frac_of_ds=1.0, source=iso_row["source"] if iso_row else "ENSDF")]
+            branches = [
+                {
+                    "parent": name,
+                    "mode": "IT",
+                    "daughter": self.name(z, a),
+                    "bf": 1.0,
+                    "unc": None,
+                    "ds": None,
+                    "frac_of_ds": 1.0,
+                    "source": iso_row["source"] if iso_row else "ENSDF",
+                }
+            ]
         # hand overrides (NUBASE2020 branchings, missing minor branches)
         for r in self.br_over.get(name, []):
-            match = [b for b in branches if b["mode"] == r["mode"] and b["daughter"] == r["daughter"]]
+            match = [
+                b for b in branches if b["mode"] == r["mode"] and b["daughter"] == r["daughter"]
+            ]
             if r["branching_fraction"] == "rest":
                 continue
             val = float(r["branching_fraction"])
@@ -559,24 +703,53 @@ class Builder:
                 b = match[0]
                 b.update(bf=val, unc=unc, source=r["source"], note=r.get("note", ""))
             else:
-                branches.append(dict(parent=name, mode=r["mode"], daughter=r["daughter"], bf=val, unc=unc,
-                                     ds=None, frac_of_ds=1.0, source=r["source"], note=r.get("note", "")))
+                branches.append(
+                    {
+                        "parent": name,
+                        "mode": r["mode"],
+                        "daughter": r["daughter"],
+                        "bf": val,
+                        "unc": unc,
+                        "ds": None,
+                        "frac_of_ds": 1.0,
+                        "source": r["source"],
+                        "note": r.get("note", ""),
+                    }
+                )
         rest_rows = [r for r in self.br_over.get(name, []) if r["branching_fraction"] == "rest"]
         if rest_rows:
             r = rest_rows[0]
-            fixed = sum(b["bf"] for b in branches if not (b["mode"] == r["mode"] and b["daughter"] == r["daughter"]))
-            match = [b for b in branches if b["mode"] == r["mode"] and b["daughter"] == r["daughter"]]
+            fixed = sum(
+                b["bf"]
+                for b in branches
+                if not (b["mode"] == r["mode"] and b["daughter"] == r["daughter"])
+            )
+            match = [
+                b for b in branches if b["mode"] == r["mode"] and b["daughter"] == r["daughter"]
+            ]
             if match:
                 match[0].update(bf=1.0 - fixed, source=r["source"], note=r.get("note", ""))
             else:
-                branches.append(dict(parent=name, mode=r["mode"], daughter=r["daughter"], bf=1.0 - fixed,
-                                     unc=None, ds=None, frac_of_ds=1.0, source=r["source"],
-                                     note=r.get("note", "")))
+                branches.append(
+                    {
+                        "parent": name,
+                        "mode": r["mode"],
+                        "daughter": r["daughter"],
+                        "bf": 1.0 - fixed,
+                        "unc": None,
+                        "ds": None,
+                        "frac_of_ds": 1.0,
+                        "source": r["source"],
+                        "note": r.get("note", ""),
+                    }
+                )
         total = sum(b["bf"] for b in branches)
         if abs(total - 1.0) > 1e-6:
             for b in branches:
                 b["bf"] /= total
-            row["note"] += f"branching fractions renormalised (ENSDF data-set BRs summed to {total:.6g}). "
+            row["note"] += (
+                f"branching fractions renormalised (ENSDF data-set BRs summed to {total:.6g}). "
+            )
         # ---- energies
         e = {"electron": 0.0, "photon": 0.0, "alpha": 0.0}
         by_ds = defaultdict(float)
@@ -602,7 +775,9 @@ class Builder:
                 row["note"] += note + ". "
         for b in branches:
             if b["ds"] is None and b["mode"] not in ("IT",) and b["bf"] > 1e-4:
-                row["note"] += f"no ENSDF radiation data for the {b['mode']} branch to {b['daughter']}; energies exclude it. "
+                row["note"] += (
+                    f"no ENSDF radiation data for the {b['mode']} branch to {b['daughter']}; energies exclude it. "
+                )
         # a mean energy that misses most of the betas would mislead a dose calculation: leave it
         # empty (unknown) rather than print a partial sum
         electron_unknown = "no mean beta energy for 100%" in row["note"]
@@ -617,12 +792,27 @@ class Builder:
         for b in branches:
             pos = ""
             if b["mode"] == "ec+beta+" and b["ds"] is not None:
-                pos = fmt(b["bf"] * analyses[b["ds"].path]["positron"] / max(b["frac_of_ds"], 1e-30)
-                          * b["frac_of_ds"] / max(b["ds"].br or 1.0, 1e-30) * (b["ds"].br or 1.0), 6)
-            modes.append(dict(parent=name, mode=b["mode"], daughter=b["daughter"],
-                              branching_fraction=f"{b['bf']:.10g}",
-                              branching_fraction_unc=fmt(b["unc"], 3) if b["unc"] else "",
-                              positron_fraction=pos, source=b["source"], note=b.get("note", "")))
+                pos = fmt(
+                    b["bf"]
+                    * analyses[b["ds"].path]["positron"]
+                    / max(b["frac_of_ds"], 1e-30)
+                    * b["frac_of_ds"]
+                    / max(b["ds"].br or 1.0, 1e-30)
+                    * (b["ds"].br or 1.0),
+                    6,
+                )
+            modes.append(
+                {
+                    "parent": name,
+                    "mode": b["mode"],
+                    "daughter": b["daughter"],
+                    "branching_fraction": f"{b['bf']:.10g}",
+                    "branching_fraction_unc": fmt(b["unc"], 3) if b["unc"] else "",
+                    "positron_fraction": pos,
+                    "source": b["source"],
+                    "note": b.get("note", ""),
+                }
+            )
         if len(modes) > 1:  # exact decimal complement, so the printed branchings sum to 1
             largest = max(modes, key=lambda m: float(m["branching_fraction"]))
             others = sum(Decimal(m["branching_fraction"]) for m in modes if m is not largest)
@@ -632,10 +822,37 @@ class Builder:
         return row, modes
 
     # -- output --------------------------------------------------------------------
-    NUC_COLS = ("nuclide z a state level_energy_kev half_life half_life_unit half_life_unc stable "
-                "atomic_mass_u atomic_mass_unc_u energy_electron_mev energy_photon_mev energy_alpha_mev "
-                "half_life_source branching_source mass_source energy_source note").split()
-    MODE_COLS = "parent mode daughter branching_fraction branching_fraction_unc positron_fraction source note".split()
+    NUC_COLS = (
+        "nuclide",
+        "z",
+        "a",
+        "state",
+        "level_energy_kev",
+        "half_life",
+        "half_life_unit",
+        "half_life_unc",
+        "stable",
+        "atomic_mass_u",
+        "atomic_mass_unc_u",
+        "energy_electron_mev",
+        "energy_photon_mev",
+        "energy_alpha_mev",
+        "half_life_source",
+        "branching_source",
+        "mass_source",
+        "energy_source",
+        "note",
+    )
+    MODE_COLS = (
+        "parent",
+        "mode",
+        "daughter",
+        "branching_fraction",
+        "branching_fraction_unc",
+        "positron_fraction",
+        "source",
+        "note",
+    )
 
     def write(self, out_dir: str):
         os.makedirs(out_dir, exist_ok=True)
@@ -645,14 +862,19 @@ class Builder:
             w.writeheader()
             w.writerows(order)
         pos = {r["nuclide"]: i for i, r in enumerate(order)}
-        modes = sorted(self.modes, key=lambda m: (pos[m["parent"]], -float(m["branching_fraction"])))
-        with open(os.path.join(out_dir, "decay_modes.csv"), "w", newline="", encoding="utf-8") as fh:
+        modes = sorted(
+            self.modes, key=lambda m: (pos[m["parent"]], -float(m["branching_fraction"]))
+        )
+        with open(
+            os.path.join(out_dir, "decay_modes.csv"), "w", newline="", encoding="utf-8"
+        ) as fh:
             w = csv.DictWriter(fh, self.MODE_COLS, lineterminator="\n")
             w.writeheader()
             w.writerows(modes)
-        with open(os.path.join(HAND, "sources.csv"), encoding="utf-8") as src, open(
-            os.path.join(out_dir, "sources.csv"), "w", encoding="utf-8", newline=""
-        ) as dst:
+        with (
+            open(os.path.join(HAND, "sources.csv"), encoding="utf-8") as src,
+            open(os.path.join(out_dir, "sources.csv"), "w", encoding="utf-8", newline="") as dst,
+        ):
             dst.write(src.read())
 
     def validate(self):
@@ -698,7 +920,9 @@ def main(argv=None):
     for e in errs:
         print("ERROR:", e, file=sys.stderr)
     n_st = sum(r["stable"] == "true" for r in b.nuclides.values())
-    print(f"{len(b.nuclides)} nuclides ({len(b.nuclides) - n_st} radioactive, {n_st} stable), {len(b.modes)} decay modes")
+    print(
+        f"{len(b.nuclides)} nuclides ({len(b.nuclides) - n_st} radioactive, {n_st} stable), {len(b.modes)} decay modes"
+    )
     if errs:
         return 1
     if not args.check:

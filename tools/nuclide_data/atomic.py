@@ -4,12 +4,13 @@ Electron binding energies, K/L fluorescence yields and mean K/L X-ray energies c
 ``xraydb`` package (Elam, Ravel & Sieber, Radiat. Phys. Chem. 63 (2002) 121; public domain).
 Build-time only.
 """
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 
-@lru_cache(maxsize=None)
+@cache
 def shells(z: int) -> dict:
     """Binding energies (keV) of K, L (mean of L1-L3), M (mean of M1-M5) and N1,
     K and L3 fluorescence yields, mean K and L X-ray energies (keV)."""

@@ -2,6 +2,7 @@
 
 Used only by ``tools/build_nuclide_data.py``; never imported by radiochain at run time.
 """
+
 from __future__ import annotations
 
 import glob
@@ -22,7 +23,7 @@ MODE_MAP = {
 
 
 def ensdf_json_dir() -> str:
-    import paceENSDF  # noqa: WPS433 (build-time only dependency)
+    import paceENSDF
 
     return os.path.join(os.path.dirname(paceENSDF.__file__), "ENSDF_JSON")
 
@@ -94,7 +95,7 @@ def load_index() -> dict[tuple[int, int, float], list[DataSet]]:
         m = FILE_RE.search(os.path.basename(path))
         if not m:
             continue  # level energies with unknown offsets (0pX, ...): not needed here
-        pz, pa, dz, da = int(m.group(5)), int(m.group(6)), int(m.group(7)), int(m.group(8))
+        pz, pa, _dz, _da = int(m.group(5)), int(m.group(6)), int(m.group(7)), int(m.group(8))
         lvl = float(m.group(9))
         index.setdefault((pz, pa, round(lvl, 1)), []).append(path)
     return index
