@@ -65,8 +65,8 @@ CASES = [
     ),
     (
         _set("lanes", 3, "accepts_radioactive", "false"),
-        "error: demand.csv:7: hospital: 'hospital-c' has demand for 'lu177-psma' and no lane "
-        "that accepts radioactive goods reaches it",
+        "error: demand.csv:7: hospital: 'hospital-c' has demand for 'lu177-psma' and no route of "
+        "one or two lanes that accept radioactive goods reaches it",
     ),
     (
         _set("licences", 0, "possession_limit_bq", "5 GBq"),

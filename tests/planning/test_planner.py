@@ -245,3 +245,89 @@ def test_cli_plan_infeasible_network_exits_1(
     err = capsys.readouterr().err
     assert "cannot be planned" in err
     assert "the fastest route to 'hospital-b' takes 200 h, longer than the shelf life" in err
+
+
+def _one_dose_a_day(n: Network, dates: list[str], window_start: str = "11:00") -> None:
+    for i, day in enumerate(dates):
+        n.add("demand", f"A{i}", hospital="hospital", product="psma", date=day,
+              window_start=window_start)  # fmt: skip
+
+
+def test_weekly_producer_cap_binds_both_planners_and_the_checker() -> None:
+    n = _base(batch_max="100 GBq")
+    n.producers.loc["lu", "capacity_per_week_bq"] = 10e9  # one dose's worth a week
+    _one_dose_a_day(n, ["2026-01-05", "2026-01-06", "2026-01-07", "2026-01-08"])
+    options = PlanOptions(days=5, lead_in_days=0)
+    for method in ("milp", "greedy"):
+        result = _checked(n, plan(n, method=method, options=options))  # type: ignore[arg-type]
+        assert result.kpis["unserved"] == 3, method
+        assert result.inputs["activity_bq"].sum() <= 10e9 * (1 + 1e-9)
+    result = plan(n, options=options, with_baseline=False)
+    inputs = result.inputs.copy()
+    inputs["activity_bq"] *= 2  # pretend twice as much was drawn
+    tampered = PlanResult(**{**result.__dict__, "inputs": inputs})
+    assert any("weekly capacity" in v for v in check_plan(n, tampered).violations)
+
+
+def test_daylight_saving_change_keeps_real_hours() -> None:
+    """Berlin switches to summer time in the night of 2026-03-29: a 6 h lane leaving at
+    22:00 (+01:00) arrives at 05:00 (+02:00), and decay is computed over 6 real hours."""
+    from datetime import date
+
+    n = _base(batch_max="100 GBq", working_days="daily")
+    n.timezone = "Europe/Berlin"
+    n.lanes.loc["p-h", ["departure_days", "departure_times", "transit_time_h"]] = [
+        "daily",
+        "22:00",
+        6.0,
+    ]
+    n.add("demand", "A", hospital="hospital", product="psma", date="2026-03-29",
+          window_start="00:00", window_end="23:59")  # fmt: skip
+    result = _checked(n, plan(n, options=PlanOptions(start=date(2026, 3, 23), days=7)))
+    ship = result.shipments.iloc[0]
+    assert ship["departure_time"] == "2026-03-28T22:00+01:00"
+    assert ship["arrival_time"] == "2026-03-29T05:00+02:00"
+
+
+def test_weekly_treatment_slots_count_calendar_weeks() -> None:
+    """Two slots a week at the hospital; four appointments Monday to Thursday of one calendar
+    week, with a horizon that starts the Wednesday before: only two can be treated."""
+    from datetime import date
+
+    n = _base(batch_max="100 GBq", working_days="daily")
+    n.sites.loc["hospital", "weekly_treatment_slots"] = 2
+    _one_dose_a_day(n, ["2026-01-12", "2026-01-13", "2026-01-14", "2026-01-15"])
+    result = _checked(n, plan(n, options=PlanOptions(start=date(2026, 1, 7), days=14)))
+    assert result.kpis["unserved"] == 2
+
+
+def test_type_a_packages_never_split_a_dose() -> None:
+    """Three doses of 0.6 A2 each on a lane that takes two packages: at most two of them can
+    travel together (one package each), whatever their total."""
+    n = _base(batch_max="3000 GBq")
+    n.producers.loc["lu", "capacity_per_delivery_bq"] = 5e12
+    n.products.loc["psma", "dose_activity_bq"] = 420e9  # 0.6 A2 of Lu-177 (A2 = 0.7 TBq)
+    n.lanes.loc["p-h", "max_packages"] = 2
+    _one_dose_a_day(n, ["2026-01-06"] * 3)
+    result = _checked(n, plan(n, options=PlanOptions(days=5, lead_in_days=0)))
+    assert (result.shipments["packages"] >= result.shipments["doses"]).all()
+    assert (result.shipments["packages"] <= 2).all()
+
+
+def test_two_leg_route_through_a_hub() -> None:
+    """No direct lane from the radiopharmacy to the hospital: the dose goes pharmacy -> hub
+    -> hospital, and the checker follows both legs."""
+    n = _base(batch_max="100 GBq")
+    n.set_table("lanes", n.lanes.drop(index="p-h"))
+    n.add("sites", "hub", kind="airport", latitude_deg=30.0, longitude_deg=120.0)
+    n.add("lanes", "p-hub", from_site="pharmacy", to_site="hub", transit_time_h=1,
+          departure_times="10:00")  # fmt: skip
+    n.add("lanes", "hub-h", from_site="hub", to_site="hospital", transit_time_h=1,
+          departure_times="12:00")  # fmt: skip
+    _one_dose_a_day(n, ["2026-01-06"], window_start="13:00")
+    result = _checked(n, plan(n, options=PlanOptions(days=5, lead_in_days=0)))
+    assert result.kpis["unserved"] == 0
+    ship = result.shipments.iloc[0]
+    assert ship["lane"] == "p-hub+hub-h"
+    assert ship["via"] == "hub"
+    assert ship["transfer_departure_time"] == "2026-01-06T12:00+08:00"

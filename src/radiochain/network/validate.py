@@ -367,6 +367,26 @@ def fastest_routes(network: Network, origins: Iterable[str]) -> pd.Series:
     return pd.Series(np.where(np.isin(np.arange(len(sites)), start), 0.0, distances), index=sites)
 
 
+def route_transit(network: Network, origins: Iterable[str], legs: int = 2) -> pd.Series:
+    """Shortest transit [h] from any of ``origins`` to every site over at most ``legs`` lanes
+    that accept radioactive goods (departure times ignored: a lower bound); ``inf`` where no
+    such route exists. The planner ships a dose on a direct lane or on two lanes with one
+    transfer, so reachability is checked the same way."""
+    lanes = network.lanes
+    usable = lanes[
+        lanes["accepts_radioactive"].fillna(True).astype(bool) & (lanes["transit_time_h"] > 0)
+    ]
+    start = set(origins)
+    best = pd.Series(np.inf, index=network.sites.index)
+    best.loc[best.index.isin(list(start))] = 0.0
+    for _ in range(legs):
+        reach = usable["from_site"].map(best) + usable["transit_time_h"]
+        step = reach.groupby(usable["to_site"]).min()
+        step = step[step.index.isin(best.index)]
+        best.loc[step.index] = np.minimum(best.loc[step.index], step)
+    return best
+
+
 def check_reachability(network: Network) -> list[Problem]:
     """Every hospital with demand for a product is reached from a site that makes it within
     the product's shelf life; sites no lane reaches are listed as warnings."""
@@ -381,7 +401,7 @@ def check_reachability(network: Network) -> list[Problem]:
             origins = processes.loc[processes["product"] == product, "site"]
             if origins.empty:
                 continue
-            transit = fastest_routes(network, origins)
+            transit = route_transit(network, origins)
             shelf = float(products["shelf_life_h"].to_dict()[product])
             hospitals = group.index.get_level_values("hospital")
             hours = transit.reindex(hospitals).to_numpy()
@@ -397,8 +417,8 @@ def check_reachability(network: Network) -> list[Problem]:
                             "demand",
                             name,
                             "hospital",
-                            f"{hospital!r} has demand for {product!r} and no lane that "
-                            "accepts radioactive goods reaches it from "
+                            f"{hospital!r} has demand for {product!r} and no route of one or two "
+                            "lanes that accept radioactive goods reaches it from "
                             f"{', '.join(sorted(set(origins)))}",
                             "add a lane",
                         )

@@ -15,7 +15,7 @@ each) and the lane's package limit; per hospital, licence possession limits on e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,7 @@ from radiochain.network.core import Network
 from radiochain.network.parse import parse_days, parse_time, parse_times
 from radiochain.physics.decay import decay_factor
 from radiochain.physics.transport import a2_value
-from radiochain.planning.result import PlanResult
+from radiochain.planning.result import PlanResult, type_a_packages
 
 RTOL = 1e-6
 
@@ -49,6 +49,11 @@ def _dt(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _iso_week(text: str) -> str:
+    year, week, _ = _dt(text).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def _hours_between(a: datetime, b: datetime) -> float:
     return (b - a).total_seconds() / 3600.0
 
@@ -68,7 +73,7 @@ def check_plan(network: Network, plan: PlanResult) -> PlanCheck:
     served = plan.doses[plan.doses["status"] != "unserved"]
     check.doses_checked = len(served)
     drawn_per_batch: dict[str, float] = {}
-    load_per_shipment: dict[str, float] = {}
+    fractions_per_shipment: dict[str, list[float]] = {}
     doses_per_shipment: dict[str, int] = {}
     held: dict[tuple[str, str, str], float] = {}
     for dose in served.to_dict("records"):
@@ -87,31 +92,40 @@ def check_plan(network: Network, plan: PlanResult) -> PlanCheck:
             check.add(
                 f"{name}: batch {dose['batch']} makes {batch['product']}, not {appt['product']}"
             )
-        lane = lane_rows.get(ship["lane"])
-        if lane is None:
-            check.add(f"{name}: lane {ship['lane']!r} does not exist")
-            continue
-        if lane["from_site"] != batch["site"] or lane["to_site"] != appt["hospital"]:
-            check.add(
-                f"{name}: lane {ship['lane']} goes {lane['from_site']} -> {lane['to_site']}, "
-                f"not {batch['site']} -> {appt['hospital']}"
-            )
-        if not bool(lane["accepts_radioactive"]):
-            check.add(f"{name}: lane {ship['lane']} refuses radioactive goods")
         t_cal, t_rel = _dt(batch["calibration_time"]), _dt(batch["release_time"])
         t_dep, t_arr = _dt(ship["departure_time"]), _dt(ship["arrival_time"])
         t_admin = _dt(dose["administration_time"])
         if t_dep < t_rel:
             check.add(f"{name}: shipment leaves {t_dep} before batch release {t_rel}")
-        if abs(_hours_between(t_dep, t_arr) - float(lane["transit_time_h"])) > 1 / 60:
-            check.add(
-                f"{name}: shipment takes {_hours_between(t_dep, t_arr):.2f} h, lane says "
-                f"{lane['transit_time_h']} h"
-            )
-        if t_dep.weekday() not in parse_days(lane["departure_days"]) or t_dep.time().replace(
-            second=0, microsecond=0
-        ) not in parse_times(lane["departure_times"]):
-            check.add(f"{name}: no scheduled departure of {ship['lane']} at {t_dep}")
+        names = str(ship["lane"]).split("+")
+        legs = [lane_rows.get(n) for n in names]
+        if any(leg is None for leg in legs) or len(legs) > 2:
+            check.add(f"{name}: lane(s) {ship['lane']!r} do not exist")
+            continue
+        via = str(ship.get("via") or "")
+        stops = [batch["site"], *([via] if len(legs) == 2 else []), appt["hospital"]]
+        leaves = [t_dep]
+        if len(legs) == 2:
+            leaves.append(_dt(str(ship["transfer_departure_time"])))
+        for k, (leg_name, leg) in enumerate(zip(names, legs, strict=True)):
+            assert leg is not None
+            if leg["from_site"] != stops[k] or leg["to_site"] != stops[k + 1]:
+                check.add(
+                    f"{name}: lane {leg_name} goes {leg['from_site']} -> {leg['to_site']}, "
+                    f"not {stops[k]} -> {stops[k + 1]}"
+                )
+            if not bool(leg["accepts_radioactive"]):
+                check.add(f"{name}: lane {leg_name} refuses radioactive goods")
+            leave = leaves[k]
+            if leave.weekday() not in parse_days(leg["departure_days"]) or leave.time().replace(
+                second=0, microsecond=0
+            ) not in parse_times(leg["departure_times"]):
+                check.add(f"{name}: no scheduled departure of {leg_name} at {leave}")
+            arrive = leave + timedelta(hours=float(leg["transit_time_h"]))
+            if k + 1 < len(legs) and leaves[k + 1] < arrive:
+                check.add(f"{name}: leaves {via} at {leaves[k + 1]} before arriving at {arrive}")
+            if k + 1 == len(legs) and abs(_hours_between(arrive, t_arr)) > 1 / 60:
+                check.add(f"{name}: shipment arrives {t_arr}, its last lane gives {arrive}")
         if t_admin < t_arr:
             check.add(f"{name}: administered {t_admin} before the dose arrives {t_arr}")
         earliest = appt["earliest_date"] or appt["date"]
@@ -146,22 +160,27 @@ def check_plan(network: Network, plan: PlanResult) -> PlanCheck:
         drawn_per_batch[dose["batch"]] = drawn_per_batch.get(dose["batch"], 0.0) + at_cal
         at_dep = at_cal * float(decay_factor(half_life_h, _hours_between(t_cal, t_dep)))
         a2 = a2_value(product["nuclide"]) or np.inf
-        load_per_shipment[dose["shipment"]] = (
-            load_per_shipment.get(dose["shipment"], 0.0) + at_dep / a2
-        )
+        fractions_per_shipment.setdefault(dose["shipment"], []).append(at_dep / a2)
+        if at_dep / a2 > 1 + RTOL:
+            check.add(f"{name}: one dose is {at_dep / a2:.3g} A2, above a Type A package")
         doses_per_shipment[dose["shipment"]] = doses_per_shipment.get(dose["shipment"], 0) + 1
         at_arr = at_cal * float(decay_factor(half_life_h, _hours_between(t_cal, t_arr)))
         for day in pd.date_range(t_arr.date(), t_admin.date()):
             key = (appt["hospital"], product["nuclide"], day.date().isoformat())
             held[key] = held.get(key, 0.0) + at_arr
     _check_batches(network, plan, drawn_per_batch, check)
-    for ship_name, load in load_per_shipment.items():
+    for ship_name, fractions in fractions_per_shipment.items():
         ship = shipments[ship_name]
-        if load > ship["packages"] * (1 + RTOL):
+        needed = type_a_packages(np.array(fractions))  # a packing that exists (first fit)
+        if needed > ship["packages"]:
             check.add(
-                f"{ship_name}: {load:.3g} A2 of activity in {ship['packages']} Type A package(s)"
+                f"{ship_name}: doses of {sum(fractions):.3g} A2 in all need {needed} Type A "
+                f"package(s) (no dose split), shipments.csv says {ship['packages']}"
             )
-        limit = lane_rows[ship["lane"]]["max_packages"]
+        limits = [
+            lane_rows[n]["max_packages"] for n in str(ship["lane"]).split("+") if n in lane_rows
+        ]
+        limit = min((x for x in limits if not pd.isna(x)), default=np.nan)
         if not pd.isna(limit) and ship["packages"] > limit:
             check.add(f"{ship_name}: {ship['packages']} packages, lane allows {limit}")
         if doses_per_shipment[ship_name] != ship["doses"]:
@@ -180,12 +199,86 @@ def check_plan(network: Network, plan: PlanResult) -> PlanCheck:
                     f"licence {limit:.3g} Bq"
                 )
     week_slots = sites["weekly_treatment_slots"]
-    counts = served.groupby("hospital").size()
-    for hospital, count in counts.items():
+    weeks = served["administration_time"].map(_iso_week)
+    counts = served.groupby([served["hospital"], weeks]).size().reset_index(name="n")
+    for hospital, week, count in zip(
+        counts["hospital"], counts["administration_time"], counts["n"], strict=True
+    ):
         limit = week_slots.get(hospital)
-        if limit is not None and not pd.isna(limit) and plan.days <= 7 and count > limit:
-            check.add(f"{hospital}: {count} treatments in the week, {limit} slots")
+        if limit is not None and not pd.isna(limit) and count > limit:
+            check.add(f"{hospital}: {count} treatments in {week}, {limit} weekly slots")
+    _check_supply(network, plan, check)
     return check
+
+
+def _check_supply(network: Network, plan: PlanResult, check: PlanCheck) -> None:
+    """Nuclide drawn per producer delivery and per calendar week within capacity, on the
+    producer's schedule and outside shutdowns; each batch fed enough (decay and yield)."""
+    if plan.batches.empty:
+        return
+    producers: dict[str, dict[str, Any]] = network.producers.to_dict("index")  # type: ignore[assignment]
+    inputs = plan.inputs
+    if inputs.empty:
+        check.add("batches were made but inputs.csv lists no nuclide drawn from producers")
+        return
+    per_delivery = inputs.groupby(["producer", "delivery_time"])["activity_bq"].sum().reset_index()
+    for producer, when, total in zip(
+        per_delivery["producer"],
+        per_delivery["delivery_time"],
+        per_delivery["activity_bq"],
+        strict=True,
+    ):
+        row = producers.get(str(producer))
+        if row is None:
+            check.add(f"inputs.csv: unknown producer {producer!r}")
+            continue
+        moment = _dt(str(when))
+        if moment.weekday() not in parse_days(row["output_days"]) or moment.time().replace(
+            second=0, microsecond=0
+        ) != parse_time(row["output_time"]):
+            check.add(f"{producer}: no scheduled delivery at {when}")
+        if total > row["capacity_per_delivery_bq"] * (1 + RTOL):
+            check.add(
+                f"{producer}: {total:.4g} Bq drawn from the delivery at {when}, "
+                f"capacity {row['capacity_per_delivery_bq']:.4g} Bq"
+            )
+        off = network.shutdowns[network.shutdowns["producer"] == producer]
+        day = moment.date().isoformat()
+        if ((off["start"] <= day) & (off["end"] >= day)).any():
+            check.add(f"{producer}: delivery at {when} falls in a planned shutdown")
+    weeks = inputs["delivery_time"].map(_iso_week)
+    weekly = inputs.groupby([inputs["producer"], weeks])["activity_bq"].sum().reset_index()
+    for producer, week, total in zip(
+        weekly["producer"], weekly["delivery_time"], weekly["activity_bq"], strict=True
+    ):
+        cap = producers.get(str(producer), {}).get("capacity_per_week_bq")
+        if cap is not None and not pd.isna(cap) and total > cap * (1 + RTOL):
+            check.add(f"{producer}: {total:.4g} Bq drawn in {week}, weekly capacity {cap:.4g} Bq")
+    data = network.dataset
+    processes: dict[str, dict[str, Any]] = network.processes.to_dict("index")  # type: ignore[assignment]
+    products = network.products
+    for batch in plan.batches.to_dict("records"):
+        process = processes.get(str(batch["batch"]).split("@", 1)[0])
+        if process is None:
+            continue  # reported by _check_batches
+        nuclide = str(products.at[process["product"], "nuclide"])
+        half_life_h = float(data.half_life_s[data.lookup(nuclide)]) / 3600.0
+        start, cal = _dt(batch["synthesis_start"]), _dt(batch["calibration_time"])
+        fed = inputs[inputs["batch"] == batch["batch"]]
+        at_start = sum(
+            float(a) * float(decay_factor(half_life_h, _hours_between(_dt(str(t)), start)))
+            for a, t in zip(fed["activity_bq"], fed["delivery_time"], strict=True)
+        )
+        made = (
+            at_start
+            * process["yield"]
+            * float(decay_factor(half_life_h, _hours_between(start, cal)))
+        )
+        if made < batch["calibration_activity_bq"] * (1 - RTOL):
+            check.add(
+                f"{batch['batch']}: its inputs give {made:.4g} Bq at calibration, "
+                f"the batch says {batch['calibration_activity_bq']:.4g} Bq"
+            )
 
 
 def _check_batches(
@@ -193,7 +286,6 @@ def _check_batches(
 ) -> None:
     data, processes, products = network.dataset, network.processes, network.products
     per_slot: dict[tuple[str, str], int] = {}
-    needed_per_nuclide: dict[str, float] = {}
     process_rows: dict[str, dict[str, Any]] = processes.to_dict("index")  # type: ignore[assignment]
     product_rows: dict[str, dict[str, Any]] = products.to_dict("index")  # type: ignore[assignment]
     for batch in plan.batches.to_dict("records"):
@@ -238,14 +330,6 @@ def _check_batches(
                 f"of {process_name} on {key[1]}"
             )
         half_life_h = float(data.half_life_s[data.lookup(product["nuclide"])]) / 3600.0
-        need = batch["calibration_activity_bq"] / (
+        batch["calibration_activity_bq"] / (
             process["yield"] * float(decay_factor(half_life_h, _hours_between(start, cal)))
         )
-        needed_per_nuclide[product["nuclide"]] = (
-            needed_per_nuclide.get(product["nuclide"], 0.0) + need
-        )
-        if batch["input_activity_bq"] < need * (1 - 1e-4):
-            check.add(
-                f"{batch['batch']}: needs {need:.4g} Bq of {product['nuclide']} at synthesis, "
-                f"{batch['input_activity_bq']:.4g} Bq ordered (before decay)"
-            )

@@ -42,7 +42,7 @@ def plan_greedy(inst: Instance) -> PlanResult:
     d_arr = deps["t_arr"].to_numpy(dtype=float)
     a_hospital = appts["hospital"].astype(str).to_numpy()
     a_nuclide = appts["nuclide"].astype(str).to_numpy()
-    a_day = appts["day"].to_numpy(dtype=np.int64)
+    a_week = appts["week"].astype(str).to_numpy()
     a_a2 = appts["a2_bq"].to_numpy(dtype=float)
     a_half = appts["half_life_h"].to_numpy(dtype=float)
     in_delivery = inputs["delivery"].to_numpy(dtype=np.int64)
@@ -61,7 +61,17 @@ def plan_greedy(inst: Instance) -> PlanResult:
     weekly = (
         appts["hospital"].map(inst.network.sites["weekly_treatment_slots"]).astype(float).to_numpy()
     )
-    treated: dict[tuple[str, int], int] = {}
+    treated: dict[tuple[str, str], int] = {}
+    d_producer = deliveries["producer"].astype(str).to_numpy()
+    d_week = deliveries["week"].astype(str).to_numpy()
+    week_cap = dict(
+        zip(
+            zip(d_producer, d_week, strict=True),
+            deliveries["week_cap_bq"].astype(float).fillna(np.inf).to_numpy(),
+            strict=True,
+        )
+    )
+    week_used: dict[tuple[str, str], float] = {}
     limits = {
         (str(s), str(n)): float(lim) for s, n, lim in inst.licence_limits.itertuples(index=False)
     }
@@ -69,13 +79,19 @@ def plan_greedy(inst: Instance) -> PlanResult:
     option = np.full(len(appts), -1, dtype=np.int64)
 
     def draw_input(batch: int, need: float, commit: bool) -> bool:
-        """Take ``need`` [Bq at synthesis start] from the batch's deliveries, earliest first."""
+        """Take ``need`` [Bq at synthesis start] from the batch's deliveries, earliest first,
+        within each delivery and each producer's weekly cap."""
         left = need
         plan: list[tuple[int, float]] = []
+        pending: dict[tuple[str, str], float] = {}
         for row in feeds.get(batch, []):
-            take = min(remaining[in_delivery[row]], left / in_decay[row])
+            e = in_delivery[row]
+            key = (str(d_producer[e]), str(d_week[e]))
+            room = week_cap[key] - week_used.get(key, 0.0) - pending.get(key, 0.0)
+            take = min(remaining[e], left / in_decay[row], max(room, 0.0))
             if take > 0:
                 plan.append((int(row), take))
+                pending[key] = pending.get(key, 0.0) + take
                 left -= take * in_decay[row]
             if left <= need * 1e-12:
                 break
@@ -83,13 +99,16 @@ def plan_greedy(inst: Instance) -> PlanResult:
             return False
         if commit:
             for row, take in plan:
-                remaining[in_delivery[row]] -= take
+                e = in_delivery[row]
+                remaining[e] -= take
                 drawn[row] += take
+                key = (str(d_producer[e]), str(d_week[e]))
+                week_used[key] = week_used.get(key, 0.0) + take
         return True
 
     for i in range(len(appts)):  # sequential by nature: each choice changes what is left
         hospital, nuclide = str(a_hospital[i]), str(a_nuclide[i])
-        week = int(a_day[i]) // 7
+        week = str(a_week[i])
         if np.isfinite(weekly[i]) and treated.get((hospital, week), 0) >= weekly[i]:
             continue
         for o in by_appt.get(i, []):

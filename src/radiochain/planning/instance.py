@@ -10,10 +10,11 @@ over appointments times departures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from radiochain.errors import InfeasibleError, InputError
@@ -24,6 +25,7 @@ from radiochain.physics.decay import decay_factor
 from radiochain.physics.transport import a2_value
 
 HOURS_PER_DAY = 24.0
+FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class PlanOptions:
         How long before the administration window a dose may arrive and wait at the hospital [h].
     input_hold_h : float
         Longest time a delivery of nuclide may wait at the radiopharmacy before synthesis [h].
+    transfer_h : float
+        Least time between arriving at an intermediate site and leaving it on the second lane
+        of a two-leg route [h].
     """
 
     start: date | None = None
@@ -54,6 +59,7 @@ class PlanOptions:
     batch_choices: int = 2
     early_arrival_h: float = 24.0
     input_hold_h: float = 240.0
+    transfer_h: float = 1.0
 
 
 @dataclass
@@ -74,10 +80,10 @@ class Instance:
     notes: list[str] = field(default_factory=list)
 
     def timestamp(self, hours: float) -> str:
-        """ISO 8601 local time with offset for an instance time [h]."""
-        moment = datetime.combine(self.start, time(0), self.timezone) + timedelta(
-            hours=float(hours)
-        )
+        """ISO 8601 local time with offset for an instance time [h] (real elapsed hours since
+        local midnight of the start date, so daylight-saving changes are exact)."""
+        origin = datetime.combine(self.start, time(0), self.timezone).astimezone(UTC)
+        moment = (origin + timedelta(hours=float(hours))).astimezone(self.timezone)
         return moment.isoformat(timespec="minutes")
 
 
@@ -93,21 +99,155 @@ def _horizon_days(start: date, first: int, last: int) -> pd.DataFrame:
             "day": days,
             "date": [d.isoformat() for d in dates],
             "weekday": [d.weekday() for d in dates],
+            "week": [iso_week(d) for d in dates],
         }
     )
 
 
+def iso_week(day: date) -> str:
+    """Calendar week of a day, ``2026-W02`` (ISO 8601): weekly limits count in these."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def elapsed_hours(
+    start: date, tz: ZoneInfo, days: npt.ArrayLike, clock_hours: npt.ArrayLike
+) -> FloatArray:
+    """Real hours from local midnight of ``start`` to local clock time ``clock_hours`` on day
+    ``days`` (relative to ``start``), in the time zone ``tz`` (daylight saving included).
+
+    Evaluated once per distinct (day, clock time) pair.
+    """
+    d = np.asarray(days, dtype=np.int64)
+    c = np.asarray(clock_hours, dtype=float)
+    if d.size == 0:
+        return np.zeros(0)
+    origin = datetime.combine(start, time(0), tz).astimezone(UTC)
+    pairs = pd.DataFrame({"d": d, "c": c})
+    unique = pairs.drop_duplicates()
+    values = []
+    for day, clock in zip(unique["d"], unique["c"], strict=True):
+        minutes = round(float(clock) * 60)
+        local = datetime.combine(start + timedelta(days=int(day)), time(0), tz) + timedelta(
+            minutes=minutes
+        )
+        local = datetime.combine(local.date(), local.time(), tz)  # wall clock, zone re-applied
+        values.append((local.astimezone(UTC) - origin).total_seconds() / 3600.0)
+    lookup = pd.Series(values, index=pd.MultiIndex.from_frame(unique))
+    result = np.asarray(lookup.reindex(pd.MultiIndex.from_frame(pairs)), dtype=np.float64)
+    return result
+
+
 def _expand_schedule(
-    frame: pd.DataFrame, days_col: str, times: pd.Series, calendar: pd.DataFrame
+    frame: pd.DataFrame,
+    days_col: str,
+    times: pd.Series,
+    calendar: pd.DataFrame,
+    start: date,
+    tz: ZoneInfo,
 ) -> pd.DataFrame:
-    """Rows x calendar days on which the row's ``days_col`` is active, x each of its times."""
+    """Rows x calendar days on which the row's ``days_col`` is active, x each of its times;
+    ``t`` is the real elapsed time [h] of each event."""
+    if frame.empty:
+        empty = frame.reset_index().iloc[0:0].copy()
+        for column in (*calendar.columns, "_times", "t"):
+            empty[column] = pd.Series(dtype=float)
+        return empty
     active = frame[days_col].map(parse_days)
     rows = frame.assign(_times=times, _active=active).reset_index().merge(calendar, how="cross")
     rows = rows[[wd in act for wd, act in zip(rows["weekday"], rows["_active"], strict=True)]]
     rows = rows.explode("_times")
     rows = rows[rows["_times"].notna()]
-    rows["t"] = rows["day"] * HOURS_PER_DAY + rows["_times"].map(_hours)
+    rows["t"] = elapsed_hours(start, tz, rows["day"], rows["_times"].map(_hours))
     return rows.drop(columns=["_active"]).reset_index(drop=True)
+
+
+def _departures(
+    network: Network,
+    appts: pd.DataFrame,
+    batches: pd.DataFrame,
+    calendar: pd.DataFrame,
+    start: date,
+    tz: ZoneInfo,
+    options: PlanOptions,
+) -> pd.DataFrame:
+    """Every way a dose leaves a radiopharmacy for a hospital with demand: a departure of a
+    direct lane, or a departure of a first lane to an intermediate site (a hub, another
+    radiopharmacy, an airport) followed by the first departure of a second lane to the
+    hospital at least ``transfer_h`` after arrival. Only lanes that accept radioactive goods."""
+    lanes = network.lanes
+    lanes = lanes[lanes["accepts_radioactive"].fillna(True).astype(bool)]
+    hospitals = set(appts["hospital"])
+    origins = set(batches["site"])
+
+    def expand(chosen: pd.DataFrame) -> pd.DataFrame:
+        times = chosen["departure_times"].map(lambda s: list(parse_times(s)))
+        deps = _expand_schedule(chosen, "departure_days", times, calendar, start, tz)
+        return pd.DataFrame(
+            {
+                "lane": deps["lane"].astype(str),
+                "from_site": deps["from_site"],
+                "to_site": deps["to_site"],
+                "mode": deps["mode"],
+                "t_dep": deps["t"].astype(float),
+                "t_arr": (deps["t"] + deps["transit_time_h"]).astype(float),
+                "cost_per_shipment": deps["cost_per_shipment"].astype(float),
+                "cost_per_package": deps["cost_per_package"].astype(float),
+                "max_packages": deps["max_packages"].astype(float),
+            }
+        )
+
+    direct = expand(lanes[lanes["to_site"].isin(hospitals) & lanes["from_site"].isin(origins)])
+    direct["via"] = ""
+    direct["t_transfer"] = np.nan
+    first = expand(lanes[lanes["from_site"].isin(origins) & ~lanes["to_site"].isin(hospitals)])
+    second = expand(
+        lanes[lanes["to_site"].isin(hospitals) & lanes["from_site"].isin(set(first["to_site"]))]
+    )
+    parts = [direct]
+    if len(first) and len(second):
+        # for each first leg and each onward lane from its arrival site: the first departure
+        # of that lane after arrival + transfer
+        legs = first.merge(
+            second[["lane", "from_site"]].drop_duplicates(),
+            left_on="to_site",
+            right_on="from_site",
+            suffixes=("", "_2"),
+        )
+        legs = legs[legs["from_site"] != legs["from_site_2"]].copy()
+        legs["ready"] = legs["t_arr"] + options.transfer_h
+        legs = legs.sort_values("ready")
+        onward = second.rename(columns={"lane": "lane_2", "t_dep": "t_dep_2"}).sort_values(
+            "t_dep_2"
+        )
+        joined = pd.merge_asof(
+            legs.rename(columns={"lane_2": "lane_b"}),
+            onward.rename(columns={"lane_2": "lane_b"}),
+            left_on="ready",
+            right_on="t_dep_2",
+            by="lane_b",
+            direction="forward",
+            suffixes=("", "_b"),
+        )
+        joined = joined[joined["t_dep_2"].notna()]
+        two = pd.DataFrame(
+            {
+                "lane": joined["lane"] + "+" + joined["lane_b"],
+                "from_site": joined["from_site"],
+                "to_site": joined["to_site_b"],
+                "mode": joined["mode"] + "+" + joined["mode_b"],
+                "t_dep": joined["t_dep"],
+                "t_arr": joined["t_arr_b"],
+                "cost_per_shipment": joined["cost_per_shipment"] + joined["cost_per_shipment_b"],
+                "cost_per_package": joined["cost_per_package"] + joined["cost_per_package_b"],
+                "max_packages": np.fmin(joined["max_packages"], joined["max_packages_b"]),
+                "via": joined["to_site"],
+                "t_transfer": joined["t_dep_2"],
+            }
+        )
+        parts.append(two)
+    result = pd.concat(parts, ignore_index=True)
+    return result.sort_values(["from_site", "to_site", "t_dep", "t_arr"]).reset_index(drop=True)
 
 
 def _default_start(network: Network) -> date:
@@ -187,6 +327,7 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
     )
     day_of = {d: i for i, d in zip(calendar["day"], calendar["date"], strict=True)}
     appts["day"] = appts["date"].map(day_of).astype(int)
+    appts["week"] = appts["date"].map(lambda d: iso_week(date.fromisoformat(d)))
     earliest = demand["earliest_date"].where(demand["earliest_date"] != "", demand["date"])
     latest = demand["latest_date"].where(demand["latest_date"] != "", demand["date"])
     appts["first_day"] = [max(day_of.get(max(str(d), start.isoformat()), 0), 0) for d in earliest]
@@ -199,7 +340,7 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
     # deliveries of nuclide -------------------------------------------------------------------
     producers = network.producers
     out_times = producers["output_time"].map(lambda s: [parse_time(s)])
-    deliveries = _expand_schedule(producers, "output_days", out_times, calendar)
+    deliveries = _expand_schedule(producers, "output_days", out_times, calendar, start, tz)
     shutdowns = network.shutdowns
     if not shutdowns.empty and not deliveries.empty:
         off = deliveries.merge(shutdowns.reset_index(), on="producer")
@@ -218,14 +359,14 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
             "capacity_bq": deliveries["capacity_per_delivery_bq"],
             "cost_per_gbq": deliveries["cost_per_gbq"],
             "week_cap_bq": deliveries["capacity_per_week_bq"],
-            "week": (deliveries["day"] // 7),
+            "week": deliveries["week"],
         }
     ).reset_index(drop=True)
 
     # candidate batches -----------------------------------------------------------------------
     processes = network.processes
     slot_times = processes["slot_times"].map(lambda s: list(parse_times(s)))
-    batches = _expand_schedule(processes, "working_days", slot_times, calendar)
+    batches = _expand_schedule(processes, "working_days", slot_times, calendar, start, tz)
     batches = pd.DataFrame(
         {
             "process": batches["process"],
@@ -298,26 +439,8 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
         notes.append(f"{len(unfed)} candidate batch slot(s) have no delivery that arrives in time")
     batches = batches.assign(fed=batches.index.isin(list(fed)))
 
-    # departures towards hospitals --------------------------------------------------------------
-    lanes = network.lanes
-    lanes = lanes[lanes["accepts_radioactive"].fillna(True).astype(bool)]
-    hospitals = set(appts["hospital"])
-    lanes = lanes[lanes["to_site"].isin(hospitals) & lanes["from_site"].isin(set(batches["site"]))]
-    dep_times = lanes["departure_times"].map(lambda s: list(parse_times(s)))
-    deps = _expand_schedule(lanes, "departure_days", dep_times, calendar)
-    departures = pd.DataFrame(
-        {
-            "lane": deps["lane"],
-            "from_site": deps["from_site"],
-            "to_site": deps["to_site"],
-            "mode": deps["mode"],
-            "t_dep": deps["t"],
-            "t_arr": deps["t"] + deps["transit_time_h"],
-            "cost_per_shipment": deps["cost_per_shipment"],
-            "cost_per_package": deps["cost_per_package"],
-            "max_packages": deps["max_packages"],
-        }
-    ).reset_index(drop=True)
+    # departures towards hospitals: direct lanes, and two legs with a transfer ----------------
+    departures = _departures(network, appts, batches, calendar, start, tz, options)
 
     # ways to serve each appointment: (day, departure, batch) -----------------------------------
     days = appts.reset_index().rename(columns={"index": "appt"})
@@ -326,8 +449,8 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
     ]
     days = days.explode("serve_day")
     days["serve_day"] = days["serve_day"].astype(int)
-    days["ws"] = days["serve_day"] * HOURS_PER_DAY + days["window_start_h"]
-    days["we"] = days["serve_day"] * HOURS_PER_DAY + days["window_end_h"]
+    days["ws"] = elapsed_hours(start, tz, days["serve_day"], days["window_start_h"])
+    days["we"] = elapsed_hours(start, tz, days["serve_day"], days["window_end_h"])
     dep = departures.reset_index().rename(columns={"index": "departure"})
     opts = days.merge(dep, left_on="hospital", right_on="to_site")
     opts = opts[
@@ -350,8 +473,20 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
         opts["half_life_h"].to_numpy(), (opts["t_dep"] - opts["t_cal"]).to_numpy()
     )
     opts["moved"] = opts["serve_day"] != opts["day"]
+    week_of_day = dict(zip(calendar["day"], calendar["week"], strict=True))
+    opts["serve_week"] = opts["serve_day"].map(week_of_day)
     options_table = opts[
-        ["appt", "serve_day", "departure", "batch", "t_admin", "draw_cal_bq", "dep_factor", "moved"]
+        [
+            "appt",
+            "serve_day",
+            "serve_week",
+            "departure",
+            "batch",
+            "t_admin",
+            "draw_cal_bq",
+            "dep_factor",
+            "moved",
+        ]
     ].sort_values(["appt", "serve_day", "departure", "batch"])
     options_table = options_table.reset_index(drop=True)
     a2 = appts["nuclide"].map(lambda n: a2_value(n) or np.inf)

@@ -250,7 +250,9 @@ def define_supply_constraints(m: Model, inst: Instance) -> None:
 
 
 def define_transport_constraints(m: Model, inst: Instance) -> None:
-    """A dose needs its departure; Type A packages hold at most A2 (sum of fractions <= 1)."""
+    """A dose needs its departure; Type A packages hold at most A2 (sum of fractions <= 1 per
+    package; the relaxation of packing, tightened by one package per dose above A2/2 — after
+    solving, packages are counted by first-fit-decreasing packing and checked)."""
     opts, d = inst.options_table, inst.departures
     served, used, packages = (
         m.blocks["Dose-served"],
@@ -279,6 +281,17 @@ def define_transport_constraints(m: Model, inst: Instance) -> None:
         nd,
         upper=0.0,
     )
+    # doses are never split: each dose above half an A2 needs a package of its own
+    big = np.nonzero(fraction > 0.5)[0]
+    if len(big):
+        m.add_constraints(
+            "Departure-large-doses",
+            np.concatenate([dep[big], np.arange(nd)]),
+            np.concatenate([served(big), packages(np.arange(nd))]),
+            np.concatenate([np.ones(len(big)), -np.ones(nd)]),
+            nd,
+            upper=0.0,
+        )
     cap = d["max_packages"].astype(float).fillna(float(max(no, 1))).to_numpy()
     j = np.arange(nd)
     m.add_constraints(
@@ -301,8 +314,8 @@ def define_hospital_constraints(m: Model, inst: Instance) -> None:
     slots = pd.Series(hospital).map(sites["weekly_treatment_slots"]).astype(float).to_numpy()
     limited = np.isfinite(slots)
     if limited.any():
-        week = opts["serve_day"].to_numpy() // 7
-        keys = pd.Series(hospital[limited]).astype(str) + "|" + pd.Series(week[limited]).astype(str)
+        week = opts["serve_week"].astype(str).to_numpy()  # calendar (ISO) weeks
+        keys = pd.Series(hospital[limited]).astype(str) + "|" + pd.Series(week[limited])
         codes, n, _ = _group_rows(keys)
         upper = np.asarray(pd.Series(slots[limited]).groupby(codes).first(), dtype=np.float64)
         m.add_constraints(

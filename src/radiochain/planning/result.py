@@ -85,6 +85,7 @@ class PlanResult:
     days: int
     notes: list[str] = field(default_factory=list)
     baseline: dict[str, Any] | None = None
+    inputs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready summary (summary.json)."""
@@ -102,12 +103,13 @@ class PlanResult:
         }
 
     def write(self, folder: str | Path) -> Path:
-        """Write doses.csv, batches.csv, shipments.csv and summary.json into ``folder``."""
+        """Write doses.csv, batches.csv, shipments.csv, inputs.csv and summary.json."""
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         self.doses.to_csv(out / "doses.csv", index=False)
         self.batches.to_csv(out / "batches.csv", index=False)
         self.shipments.to_csv(out / "shipments.csv", index=False)
+        self.inputs.to_csv(out / "inputs.csv", index=False)
         (out / "summary.json").write_text(
             json.dumps(self.summary(), indent=2, ensure_ascii=False, allow_nan=False),
             encoding="utf-8",
@@ -121,6 +123,21 @@ def _json(value: Any) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     return value
+
+
+def type_a_packages(fractions: np.ndarray) -> int:
+    """Type A packages needed for doses whose activity is ``fractions`` of A2 each: first-fit
+    decreasing bin packing (a dose is never split; each package holds at most 1 A2). A dose
+    above 1 A2 still takes a package of its own (validation warns: it needs Type B)."""
+    loads: list[float] = []
+    for f in sorted((float(x) for x in fractions), reverse=True):
+        for k, load in enumerate(loads):
+            if load + f <= 1.0 + 1e-12:
+                loads[k] = load + f
+                break
+        else:
+            loads.append(f)
+    return len(loads)
 
 
 def batch_names(instance: Instance) -> pd.Series:
@@ -217,7 +234,23 @@ def assemble(
             "input_activity_bq": drawn_in.reindex(made).fillna(0.0).to_numpy(),
         }
     )
+    used_in = np.nonzero(
+        choice.input_bq > 1e-6 * max(float(choice.input_bq.max(initial=0.0)), 1.0)
+    )[0]
+    delivery = instance.inputs["delivery"].to_numpy(dtype=np.int64)[used_in]
+    input_table = pd.DataFrame(
+        {
+            "producer": instance.deliveries["producer"].to_numpy()[delivery],
+            "delivery_time": [
+                instance.timestamp(t) for t in instance.deliveries["t"].to_numpy()[delivery]
+            ],
+            "batch": names.to_numpy()[instance.inputs["batch"].to_numpy(dtype=np.int64)[used_in]],
+            "activity_bq": choice.input_bq[used_in],
+        }
+    )
     doses_per_dep = chosen.groupby("departure").size()
+    a2_of = appts["a2_bq"].to_numpy(dtype=float)[chosen["appt"].to_numpy(dtype=np.int64)]
+    fraction = (chosen["draw_cal_bq"] * chosen["dep_factor"]).to_numpy(dtype=float) / a2_of
     act_dep = (chosen["draw_cal_bq"] * chosen["dep_factor"]).groupby(chosen["departure"]).sum()
     shipment_table = pd.DataFrame(
         {
@@ -227,8 +260,15 @@ def assemble(
             "to_site": deps["to_site"].to_numpy()[used_deps],
             "departure_time": [instance.timestamp(t) for t in deps["t_dep"].to_numpy()[used_deps]],
             "arrival_time": [instance.timestamp(t) for t in deps["t_arr"].to_numpy()[used_deps]],
+            "via": deps["via"].to_numpy()[used_deps],
+            "transfer_departure_time": [
+                "" if np.isnan(t) else instance.timestamp(t)
+                for t in deps["t_transfer"].to_numpy(dtype=float)[used_deps]
+            ],
             "doses": doses_per_dep.reindex(used_deps).to_numpy(dtype=int),
-            "packages": np.rint(choice.packages[used_deps]).astype(int),
+            "packages": [
+                type_a_packages(fraction[chosen["departure"].to_numpy() == g]) for g in used_deps
+            ],
             "activity_at_departure_bq": act_dep.reindex(used_deps).to_numpy(),
         }
     )
@@ -241,6 +281,7 @@ def assemble(
         doses=doses,
         batches=batch_table,
         shipments=shipment_table,
+        inputs=input_table,
         kpis=kpis,
         dataset=instance.network.dataset.label,
         start=instance.start.isoformat(),
@@ -278,7 +319,10 @@ def _kpis(
     cost += float(b["cost_per_batch"].to_numpy()[made].sum())
     used = np.isin(np.arange(len(d)), chosen["departure"].to_numpy())
     cost += float(d["cost_per_shipment"].to_numpy()[used].sum())
-    cost += float((d["cost_per_package"].to_numpy() * np.rint(choice.packages)).sum())
+    used_deps = np.unique(chosen["departure"].to_numpy(dtype=np.int64))
+    if len(shipments):
+        per_package = d["cost_per_package"].to_numpy(dtype=float)[used_deps]
+        cost += float((per_package * shipments["packages"].to_numpy(dtype=float)).sum())
     counts = doses["status"].value_counts()
     return {
         "appointments": len(doses),

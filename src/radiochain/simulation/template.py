@@ -245,7 +245,10 @@ def build_template(inst: Instance, choice: Choice, result: PlanResult) -> PlanTe
         nuclides=nuclides,
         products=products,
         lanes=lanes,
-        lane_mode=[str(net.lanes.loc[lane, "mode"]) for lane in lanes],
+        # a two-leg route ("a+b") travels by the modes of both lanes
+        lane_mode=[
+            "+".join(str(net.lanes.loc[part, "mode"]) for part in lane.split("+")) for lane in lanes
+        ],
         processes=processes,
         n_candidate_batches=len(b),
         appt_names=[str(a) for a in appts["appointment"]],
