@@ -234,3 +234,17 @@ def test_cli_refuses_folders_that_are_not_networks(
     assert "is a file" in capsys.readouterr().err
     assert main(["example", "synthetic", str(tmp_path / "file.txt")]) == 2
     assert "not an empty folder" in capsys.readouterr().err
+
+
+def test_line_numbers_count_blank_lines_and_duplicate_columns_are_named(tmp_path: Path) -> None:
+    folder = copy_example("tiny", tmp_path / "net")
+    lines = (folder / "demand.csv").read_text().splitlines()
+    lines.insert(2, "")  # a blank line after the first appointment
+    lines[4] = lines[4].replace("hospital-a", "hospital-zz")  # the appointment on file line 5
+    (folder / "demand.csv").write_text("\n".join(lines) + "\n")
+    header = (folder / "lanes.csv").read_text().splitlines()
+    header[0] = header[0].replace("distance_km", "transit_time_h")
+    (folder / "lanes.csv").write_text("\n".join(header) + "\n")
+    problems = [str(p) for p in read_network(folder).validate()]
+    assert any(p.startswith("demand.csv:5: hospital: unknown site 'hospital-zz'") for p in problems)
+    assert any(p.startswith("lanes.csv:1: transit_time_h: column appears twice") for p in problems)

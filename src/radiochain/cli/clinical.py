@@ -16,6 +16,7 @@ from radiochain.cli.common import console as _console
 from radiochain.errors import InputError
 
 clinical_app = typer.Typer(
+    rich_markup_mode=None,
     help="Stratification, dosimetry, personalized activity, release, plans to demand.",
     no_args_is_help=True,
 )
@@ -214,6 +215,8 @@ def activity_cmd(
         raise InputError(f"{patient}: file does not exist")
     try:
         spec = yaml.safe_load(patient.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise InputError(f"{patient}: not UTF-8 text ({err.reason}); save it as UTF-8") from None
     except yaml.YAMLError as err:
         raise InputError(f"{patient}: not valid YAML ({err})".replace("\n", " ")) from None
     if not isinstance(spec, dict) or not isinstance(spec.get("organs"), dict):
@@ -299,6 +302,10 @@ def release_cmd(
     from radiochain.units import to_becquerel
 
     a = to_becquerel(activity, default_unit=None, what="activity")
+    if measured is not None and not (np.isfinite(measured) and measured >= 0):
+        raise InputError(
+            f"--measured-dose-rate {measured}: give a finite dose rate >= 0 [uSv/h] at 1 m"
+        )
     decision = release_decision(a, nuclide, rule, measured_dose_rate=measured)
     hours = np.array([0, 24, 48, 72, 168])
     rates = dose_rate(a, nuclide, times=hours * 3600.0)

@@ -21,6 +21,7 @@ from radiochain.physics.datasets import DEFAULT_DATASET, available_datasets, get
 from radiochain.units import format_quantity, parse_amount, to_seconds
 
 app = typer.Typer(
+    rich_markup_mode=None,
     name="radiochain",
     help="Plan and stress-test radiopharmaceutical supply chains, from reactor to patient.",
     no_args_is_help=True,
@@ -236,7 +237,7 @@ def datasets(as_json: JsonOption = False) -> None:
         _print_json({"datasets": found})
         return
     for name, label in found.items():
-        _console().print(f"{name:<12} {label}")
+        _console().print(f"{name:<12} {label}", markup=False)
 
 
 def _register_commands() -> None:

@@ -14,7 +14,11 @@ from radiochain.cli.common import console as make_console
 from radiochain.cli.common import print_json as _print_json
 from radiochain.errors import InputError
 
-network_app = typer.Typer(help="Read, check and summarize supply networks.", no_args_is_help=True)
+network_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Read, check and summarize supply networks.",
+    no_args_is_help=True,
+)
 
 
 @network_app.command("validate")
@@ -111,6 +115,8 @@ def example(
     from radiochain.network.io import write_network
 
     if name == "synthetic":
+        if seed < 0:
+            raise InputError(f"--seed {seed}: give a whole number >= 0")
         if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
             raise InputError(f"{directory}: is not an empty folder (choose a new folder)")
         written = write_network(synthetic_network(hospitals, seed=seed), directory)

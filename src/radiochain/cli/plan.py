@@ -57,8 +57,14 @@ def plan_command(
 
     if method not in ("milp", "greedy"):
         raise InputError(f"--method {method!r}: use 'milp' or 'greedy'")
-    if days < 1:
-        raise InputError(f"--days {days}: give at least 1")
+    if not 1 <= days <= 366:
+        raise InputError(f"--days {days}: give 1 to 366")
+    if not time_limit > 0:
+        raise InputError(f"--time-limit {time_limit}: give a positive number of seconds")
+    if not 0 <= gap < 1:
+        raise InputError(f"--gap {gap}: give a fraction in [0, 1), e.g. 0.005")
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: is a file (give a folder)")
     try:
         first_day = date.fromisoformat(start) if start else None
     except ValueError:

@@ -89,6 +89,14 @@ def simulate_command(
         raise InputError(f"--weeks {weeks} / --runs {runs}: give at least 1")
     if workers < 1:
         raise InputError(f"--workers {workers}: give at least 1")
+    if seed < 0:
+        raise InputError(f"--seed {seed}: give a whole number >= 0")
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: is a file (give a folder)")
+    if n_minus_1 and outage_start >= weeks * 7:
+        raise InputError(
+            f"--outage-start {outage_start:g}: the run lasts {weeks * 7} days (start it earlier)"
+        )
     goal = parse_target(target) if size_reserve else None
     chosen = (
         read_scenario(scenario)

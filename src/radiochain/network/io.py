@@ -6,6 +6,7 @@ precision, so ``read(write(n))`` equals ``n`` exactly). Missing optional tables 
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from collections.abc import Iterable
@@ -42,6 +43,17 @@ def _read_meta(folder: Path) -> tuple[dict[str, Any], list[Problem]]:
         ]
     try:
         meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as err:
+        return {}, [
+            Problem(
+                "error",
+                META_FILE,
+                None,
+                "",
+                f"is not UTF-8 text ({err.reason})",
+                "save it as UTF-8",
+            )
+        ]
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -60,6 +72,57 @@ def _read_meta(folder: Path) -> tuple[dict[str, Any], list[Problem]]:
             )
         ]
     return meta, []
+
+
+def read_table_csv(file: Path) -> tuple[pd.DataFrame, list[int], list[Problem]]:
+    """A table file as text cells, the file line where each record starts (blank lines and
+    quoted line breaks counted), and problems of its layout (duplicate or missing headers,
+    rows with too many cells). A UTF-8 byte-order mark is accepted."""
+    problems: list[Problem] = []
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        rows: list[list[str]] = []
+        starts: list[int] = []
+        previous_end = reader.line_num
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            rows.append(record)
+            starts.append(start)
+    if header is None:
+        return pd.DataFrame(), [], problems
+    names = [h.strip() for h in header]
+    keep: list[int] = []
+    seen: set[str] = set()
+    for k, name in enumerate(names):
+        if name in seen:
+            problems.append(
+                Problem("error", file.name, 1, name, "column appears twice", "keep one of the two")
+            )
+            continue
+        seen.add(name)
+        keep.append(k)
+    width = len(names)
+    cells = []
+    for record, line in zip(rows, starts, strict=True):
+        if len(record) > width and any(c.strip() for c in record[width:]):
+            problems.append(
+                Problem(
+                    "error",
+                    file.name,
+                    line,
+                    "",
+                    f"row has {len(record)} cells, the header {width}",
+                    "quote cells that contain commas",
+                )
+            )
+        padded = (record + [""] * width)[:width]
+        cells.append([padded[k] for k in keep])
+    frame = pd.DataFrame(cells, columns=[names[k] for k in keep], dtype=object)
+    return frame, starts, problems
 
 
 def read_network(path: str | Path, *, strict: bool = False) -> Network:
@@ -114,8 +177,8 @@ def read_network(path: str | Path, *, strict: bool = False) -> Network:
         if not file.is_file():
             continue
         try:
-            raw = pd.read_csv(file, dtype=str, keep_default_na=False, skip_blank_lines=True)
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
+            raw, record_lines, read_problems = read_table_csv(file)
+        except (UnicodeDecodeError, csv.Error) as err:
             problems.append(
                 Problem(
                     "error",
@@ -127,8 +190,8 @@ def read_network(path: str | Path, *, strict: bool = False) -> Network:
                 )
             )
             continue
-        raw.columns = [str(c).strip() for c in raw.columns]
-        frame, lines, table_problems = parse_table(schema, raw, dataset, first_line=2)
+        problems += read_problems
+        frame, lines, table_problems = parse_table(schema, raw, dataset, line_numbers=record_lines)
         network.set_table(table, frame)
         network.lines[table] = lines
         problems += table_problems
@@ -151,14 +214,33 @@ def read_network(path: str | Path, *, strict: bool = False) -> Network:
     return network
 
 
+def _exact_dumper() -> type:
+    import yaml
+
+    class ExactDumper(yaml.SafeDumper):
+        """Writes text YAML would otherwise normalise (line breaks such as NEL or U+2028,
+        carriage returns) in double quotes, so every value reads back unchanged."""
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        special = any(c in value for c in "\r\x85\u2028\u2029") or value != value.strip()
+        return dumper.represent_scalar(
+            "tag:yaml.org,2002:str", value, style='"' if special else None
+        )
+
+    ExactDumper.add_representer(str, text)
+    return ExactDumper
+
+
 def write_network(network: Network, path: str | Path) -> Path:
     """Write ``network.yaml`` and one CSV per non-empty table into ``path`` (created)."""
     import yaml
 
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
+    _ExactDumper = _exact_dumper()
     (folder / META_FILE).write_text(
-        yaml.safe_dump(network.meta(), sort_keys=False, allow_unicode=True), encoding="utf-8"
+        yaml.dump(network.meta(), Dumper=_ExactDumper, sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
     )
     for table, frame in network.tables.items():
         schema = schemas()[table]

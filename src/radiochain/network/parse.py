@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, time
 
 import numpy as np
@@ -213,6 +213,7 @@ def parse_table(
     dataset: NuclearDataset,
     *,
     first_line: int | None = None,
+    line_numbers: Sequence[int] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, int], list[Problem]]:
     """Type every column of a raw text table, fill defaults, collect problems.
 
@@ -223,6 +224,8 @@ def parse_table(
         Text cells, one column per attribute including the index column, rows in file order.
     dataset : NuclearDataset
         For ``nuclide`` columns.
+    line_numbers : sequence of int, optional
+        File line of each row, for messages (read_table_csv gives them).
     first_line : int, optional
         Line of the file holding the first row (2 for a CSV with a header), for messages.
 
@@ -247,18 +250,21 @@ def parse_table(
         )
         return empty_table(schema), {}, problems
     names = frame[index_col].fillna("").astype(str).str.strip()
-    line_of = {
-        name: position + first_line
-        for position, name in reversed(list(enumerate(names)))
-        if first_line is not None
-    }
+    if line_numbers is None and first_line is not None:
+        line_numbers = list(range(first_line, first_line + len(frame)))
+    line_at = list(line_numbers) if line_numbers is not None else None
+    line_of = (
+        {name: line_at[position] for position, name in reversed(list(enumerate(names)))}
+        if line_at is not None
+        else {}
+    )
 
     def where(name: str) -> int | str:
         return line_of.get(name, f"[{name}]")
 
     for position, name in enumerate(names):
         if name == "":
-            row: int | str = position + first_line if first_line is not None else f"[#{position}]"
+            row: int | str = line_at[position] if line_at is not None else f"[#{position}]"
             problems.append(
                 Problem(
                     "error", schema.file, row, index_col, "is empty", "give every row a unique name"
@@ -266,9 +272,7 @@ def parse_table(
             )
     duplicated = names[names.duplicated() & (names != "")]
     for label, name in duplicated.items():
-        where_dup: int | str = (
-            int(str(label)) + first_line if first_line is not None else f"[{name}]"
-        )
+        where_dup: int | str = line_at[int(str(label))] if line_at is not None else f"[{name}]"
         problems.append(
             Problem(
                 "error",

@@ -446,11 +446,49 @@ def check_reachability(network: Network) -> list[Problem]:
     return problems
 
 
+def check_meta(network: Network) -> list[Problem]:
+    """network.yaml: a known time zone and a real start date."""
+    from datetime import date
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    problems = []
+    try:
+        ZoneInfo(network.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            Problem(
+                "error",
+                "network.yaml",
+                None,
+                "timezone",
+                f"{network.timezone!r} is not a time zone",
+                "use an IANA name such as Asia/Shanghai or Europe/Berlin",
+            )
+        )
+    start = network.extra_meta.get("start_date")
+    if start is not None:
+        try:
+            date.fromisoformat(str(start))
+        except ValueError:
+            problems.append(
+                Problem(
+                    "error",
+                    "network.yaml",
+                    None,
+                    "start_date",
+                    f"{start!r} is not a date",
+                    "write e.g. '2026-03-02'",
+                )
+            )
+    return problems
+
+
 def validate_network(network: Network) -> Report:
     """All checks; see the module docstring."""
     report = Report()
     report.extend(network.read_problems)
     for check in (
+        check_meta,
         check_bounds,
         check_references,
         check_consistency,

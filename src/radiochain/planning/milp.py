@@ -24,7 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.sparse import coo_matrix
 
-from radiochain.errors import InputError
+from radiochain.errors import InfeasibleError, InputError
 from radiochain.planning.instance import HOURS_PER_DAY, Instance, unserved_reasons
 from radiochain.planning.result import Choice, PlanResult, PlanStatus, SolverReport, assemble
 
@@ -481,7 +481,10 @@ def read_solution(h: object, m: Model, inst: Instance) -> tuple[Choice, float | 
     status = solver.getModelStatus()
     info = solver.getInfo()
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
-        raise InputError(f"the solver found no plan ({solver.modelStatusToString(status)})")
+        raise InfeasibleError(
+            f"the solver found no plan ({solver.modelStatusToString(status)}); "
+            "raise --time-limit or use --method greedy"
+        )
     x = np.asarray(solver.getSolution().col_value)
 
     def values(name: str) -> FloatArray:
