@@ -27,7 +27,7 @@ from radiochain.physics.datasets import (
     get_dataset,
 )
 from radiochain.physics.inventory import BatchDecay, Inventory, decay_batch
-from radiochain.physics.nuclide import DecayMode, Nuclide
+from radiochain.physics.nuclide import DecayMode, Nuclide, specific_activity
 
 __version__ = "0.1.0"
 
@@ -48,4 +48,5 @@ __all__ = [
     "available_datasets",
     "decay_batch",
     "get_dataset",
+    "specific_activity",
 ]

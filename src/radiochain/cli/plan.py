@@ -107,23 +107,26 @@ def plan_command(
         f"[bold]{network.name}[/bold]: {result.method} plan, {result.status.value}, "
         f"{result.days} days from {result.start}"
     )
+    base = result.baseline or {}
     table = Table(show_header=True)
     table.add_column("")
     table.add_column("plan", justify="right")
-    table.add_column("greedy baseline", justify="right")
-    base = result.baseline or {}
+    if base:
+        table.add_column("greedy baseline", justify="right")
     for key in ("appointments", "treated_on_day", "moved", "unserved", "batches", "shipments"):
-        table.add_row(key.replace("_", " "), str(k[key]), str(base.get(key, "")))
-    for key in (
-        "activity_ordered_bq",
-        "activity_administered_bq",
-        "activity_decayed_before_administration_bq",
-    ):
         table.add_row(
-            key.replace("_bq", "").replace("_", " ") + " [GBq]",
-            f"{k[key] / 1e9:,.1f}",
-            f"{base[key] / 1e9:,.1f}" if key in base else "",
+            key.replace("_", " "), str(k[key]), *([str(base.get(key, ""))] if base else [])
         )
+    for key, text in (
+        ("activity_ordered_bq", "nuclide ordered from producers"),
+        ("activity_produced_bq", "labelled (at calibration)"),
+        ("activity_administered_bq", "administered"),
+        ("activity_decayed_before_administration_bq", "decayed between calibration and patient"),
+    ):
+        row = [f"{text} [GBq]", f"{k[key] / 1e9:,.1f}"]
+        if base:
+            row.append(f"{base[key] / 1e9:,.1f}" if key in base else "")
+        table.add_row(*row)
     console.print(table)
     if result.report:
         r = result.report

@@ -303,6 +303,21 @@ def check_products(network: Network) -> list[Problem]:
                 )
             )
     licences = network.licences
+    if not licences.empty:
+        kinds = licences["site"].map(network.sites["kind"])
+        for name in licences.index[kinds.notna() & (kinds != "hospital")]:
+            problems.append(
+                _problem(
+                    network,
+                    "warning",
+                    "licences",
+                    name,
+                    "site",
+                    f"the planner enforces possession limits at hospitals only; the limit at "
+                    f"{licences.at[name, 'site']!r} ({kinds[name]}) is not enforced",
+                    "check batch sizes against it by hand",
+                )
+            )
     if not licences.empty and not network.demand.empty:
         demand = network.demand
         dose = demand["prescribed_activity_bq"].fillna(
