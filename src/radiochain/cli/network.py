@@ -13,6 +13,7 @@ from radiochain.cli.common import JsonOption
 from radiochain.cli.common import console as make_console
 from radiochain.cli.common import print_json as _print_json
 from radiochain.errors import InputError
+from radiochain.units import format_quantity
 
 network_app = typer.Typer(
     rich_markup_mode=None,
@@ -94,8 +95,8 @@ def show(
             row["nuclide"],
             row["week_start"],
             f"{row['doses']:.0f}",
-            f"{row['demand_bq'] / 1e9:.1f} GBq",
-            f"{row['capacity_bq'] / 1e9:.1f} GBq",
+            format_quantity(row["demand_bq"], "activity"),
+            format_quantity(row["capacity_bq"], "activity"),
             "no capacity" if share is None else f"{share:.0%}",
         )
     console.print(table)
