@@ -213,10 +213,10 @@ def _print(summary: dict[str, Any], answers: Any) -> None:
         label = str(kpi).replace("_bq", " [GBq]")
         table.add_row(
             label,
-            f"{v.loc[0.05, 'value'] * scale:.4g}",
-            f"{v.loc[0.5, 'value'] * scale:.4g} [{v.loc[0.5, 'ci_low'] * scale:.4g}, "
-            f"{v.loc[0.5, 'ci_high'] * scale:.4g}]",
-            f"{v.loc[0.95, 'value'] * scale:.4g}",
+            _number(v.loc[0.05, "value"] * scale),
+            f"{_number(v.loc[0.5, 'value'] * scale)} "
+            f"[{_number(v.loc[0.5, 'ci_low'] * scale)}, {_number(v.loc[0.5, 'ci_high'] * scale)}]",
+            _number(v.loc[0.95, "value"] * scale),
         )
     console.print(table)
     sizing = summary.get("reserve_sizing")
@@ -232,3 +232,14 @@ def _print(summary: dict[str, Any], answers: Any) -> None:
 def register(app: typer.Typer) -> None:
     """Add ``simulate`` to the ``radiochain`` app."""
     app.command("simulate")(simulate_command)
+
+
+def _number(value: float) -> str:
+    """Counts as whole numbers with thousands separators, small values with 3 significant
+    figures, rounding noise (|x| < 1e-9) as 0."""
+    x = float(value)
+    if abs(x) < 1e-9:
+        return "0"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
