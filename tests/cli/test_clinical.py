@@ -129,3 +129,21 @@ def test_to_demand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert json.loads(out)["appointments_added"] == 4
     assert "p99-c4" in (tmp_path / "new" / "demand.csv").read_text(encoding="utf-8")
+
+
+def test_bundled_clinical_inputs_run_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The illustrative inputs (radiochain example clinical DIR) drive each clinical command."""
+    folder = tmp_path / "clin"
+    assert main(["example", "clinical", str(folder)]) == 0
+    assert main(["example", "tiny", str(folder / "network")]) == 0
+    capsys.readouterr()
+    f = lambda name: str(folder / name)  # noqa: E731
+    assert main(["clinical", "stratify", f("lesions.csv"), "--json"]) == 0
+    assert main(["clinical", "stratify", f("lesions.csv"), "--rule-file", f("our_rule.yaml"),
+                 "--patients", f("labs.csv"), "--json"]) == 0  # fmt: skip
+    assert main(["clinical", "dosimetry", f("tac.csv"), "--administered", "7.4 GBq", "--json"]) == 0
+    assert main(["clinical", "activity", f("patient.yaml"), "--json"]) == 0
+    assert main(["clinical", "to-demand", f("plans.csv"), f("network"), "--out", f("planned")]) == 0
+    assert (folder / "planned" / "demand.csv").is_file()

@@ -105,7 +105,12 @@ def show(
 
 
 def example(
-    name: Annotated[str, typer.Argument(help="'tiny', 'china-2025' or 'synthetic'.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="'tiny', 'china-2025', 'synthetic', or 'clinical' (clinical command inputs)."
+        ),
+    ],
     directory: Annotated[Path, typer.Argument(help="Folder to write the network into.")],
     hospitals: Annotated[int, typer.Option(help="Hospitals of a synthetic network.")] = 100,
     seed: Annotated[int, typer.Option(help="Seed of a synthetic network.")] = 0,
@@ -115,7 +120,11 @@ def example(
     from radiochain.network.examples import copy_example, synthetic_network
     from radiochain.network.io import write_network
 
-    if name == "synthetic":
+    if name == "clinical":
+        from radiochain.network.examples import copy_clinical_inputs
+
+        written = copy_clinical_inputs(directory)
+    elif name == "synthetic":
         if seed < 0:
             raise InputError(f"--seed {seed}: give a whole number >= 0")
         if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):

@@ -63,6 +63,17 @@ def copy_example(name: str, destination: str | Path) -> Path:
     return target
 
 
+def copy_clinical_inputs(destination: str | Path) -> Path:
+    """Copy the illustrative inputs of the clinical commands (lesions, TAC, patient, plans)."""
+    target = Path(destination)
+    if target.exists() and not target.is_dir():
+        raise InputError(f"{target}: is a file (give a new or empty folder)")
+    if target.exists() and any(target.iterdir()):
+        raise InputError(f"{target}: folder is not empty (choose a new folder)")
+    shutil.copytree(bundled_data_path("examples_clinical"), target, dirs_exist_ok=True)
+    return target
+
+
 def great_circle_km(
     lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
 ) -> np.ndarray:
