@@ -150,6 +150,10 @@ def read_plans(frame: pd.DataFrame, source: str = "plans") -> list[Regimen]:
     return regimens
 
 
+PLAN_SOURCE = "clinical-plans"
+"""Key of the sources row that appointments made from regimens point to."""
+
+
 def regimens_to_demand(network: Network, regimens: Iterable[Regimen]) -> Network:
     """A copy of ``network`` with one demand row per planned cycle of every regimen.
 
@@ -159,6 +163,14 @@ def regimens_to_demand(network: Network, regimens: Iterable[Regimen]) -> Network
         Unknown hospital or product, or an appointment name that exists already.
     """
     new = copy.deepcopy(network)
+    if PLAN_SOURCE not in new.sources.index:
+        new.add(
+            "sources",
+            PLAN_SOURCE,
+            citation="appointments planned from patients' regimens by 'radiochain clinical "
+            "to-demand' (the plans file given there)",
+            kind="fact",
+        )
     for reg in regimens:
         where = f"plan of patient {reg.patient}"
         if reg.hospital not in new.sites.index:
@@ -175,5 +187,5 @@ def regimens_to_demand(network: Network, regimens: Iterable[Regimen]) -> Network
             name = str(row.pop("appointment"))
             if name in new.demand.index:
                 raise InputError(f"{where}: appointment {name!r} exists already in the network")
-            new.add("demand", name, **row)
+            new.add("demand", name, source=PLAN_SOURCE, **row)
     return new
