@@ -112,7 +112,7 @@ def simulate_command(
     network = read_network(network_path)
     started = time.perf_counter()
     template, plan = plan_template(network)
-    resolve(template, chosen, weeks)  # unknown names fail here, before the progress bar
+    resolved = resolve(template, chosen, weeks)  # unknown names fail here, before the bar
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     columns = (
         TextColumn("{task.description}"),
@@ -169,6 +169,7 @@ def simulate_command(
         "seed": seed,
         "scenario": chosen.name,
         "reserve_fraction": chosen.reserve_fraction,
+        "n_minus_1_target": resolved.n_minus_1_target,
         "planned_treated_on_day_per_week": int(plan.kpis["treated_on_day"]),
         "planned_unserved_per_week": int(plan.kpis["unserved"]),
     }
@@ -204,6 +205,13 @@ def _print(summary: dict[str, Any], answers: Any) -> None:
         f"policy {summary['policy']}, scenario {summary['scenario']}, "
         f"reserve {summary['reserve_fraction']:.0%} ({summary['runtime_s']:.1f} s)"
     )
+    if summary.get("n_minus_1_target"):
+        n1 = summary["scenario_detail"].get("n_minus_1") or {}
+        console.print(
+            f"N-1: {summary['n_minus_1_target']} lost for {n1.get('days', '?')} d "
+            f"from day {n1.get('start_day', '?')}",
+            markup=False,
+        )
     table = Table(show_header=True)
     for name in ("kpi", "p5", "median [95 % CI]", "p95"):
         table.add_column(name, justify="right")

@@ -57,6 +57,7 @@ class Disruptions:
     forced_producer: tuple[int, float, float] | None  # (producer, start_h, end_h)
     forced_lane: tuple[int, float, float] | None  # (lane, start_h, end_h)
     shutdown_lost: BoolArray  # (weeks, deliveries) lost to planned shutdowns
+    n_minus_1_target: str | None = None  # the producer or lane an N-1 run loses
 
 
 @dataclass
@@ -127,6 +128,7 @@ def resolve(template: PlanTemplate, scenario: Scenario, weeks: int) -> Disruptio
         ]
     )
     forced_producer = forced_lane = None
+    target: str | None = None
     n1 = scenario.n_minus_1
     if n1 is not None:
         window = (n1.start_day * HOURS_PER_DAY, (n1.start_day + n1.days) * HOURS_PER_DAY)
@@ -164,6 +166,7 @@ def resolve(template: PlanTemplate, scenario: Scenario, weeks: int) -> Disruptio
         forced_producer=forced_producer,
         forced_lane=forced_lane,
         shutdown_lost=lost,
+        n_minus_1_target=target,
     )
 
 
