@@ -68,6 +68,9 @@ def stratify_cmd(
     patients: Annotated[
         Path | None, typer.Option("--patients", help="Patient table (CSV) with labs.")
     ] = None,
+    details: Annotated[
+        bool, typer.Option("--details", help="Every failed or unknown criterion per rule.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Who is eligible for which agent, with every reason (pass/fail/unknown per criterion)."""
@@ -86,10 +89,31 @@ def stratify_cmd(
             }
         )
         return
+    records = result.table.to_dict(orient="records")
+    if not details:
+        # compact: one row per patient, the rules grouped by outcome
+        summary = Table(title=f"Eligibility in {lesions.name}")
+        for column in ("patient", "eligible", "not eligible", "not evaluable"):
+            summary.add_column(column)
+        grouped: dict[str, dict[str, list[str]]] = {}
+        for r in records:
+            status = str(r["status"])
+            grouped.setdefault(str(r["patient"]), {}).setdefault(status, []).append(str(r["rule"]))
+        for patient, by_status in grouped.items():
+            summary.add_row(
+                patient,
+                *(
+                    ", ".join(by_status.get(k, []))
+                    for k in ("eligible", "not eligible", "not evaluable")
+                ),
+            )
+        _console().print(summary)
+        _console().print("reasons per criterion: --details (or --json)", markup=False)
+        return
     out = Table(title=f"Stratification of {lesions.name}")
     for col in ("patient", "rule", "agent", "status", "failed or unknown"):
         out.add_column(col)
-    for record in result.table.to_dict(orient="records"):
+    for record in records:
         reasons: list[str] = list(record["reasons"])
         open_ = [r for r in reasons if not r.startswith(("pass", "skipped"))]
         out.add_row(
