@@ -127,7 +127,10 @@ def test_to_demand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         capsys, "to-demand", str(plans), str(network), "--out", str(tmp_path / "new"), "--json"
     )
     assert code == 0
-    assert json.loads(out)["appointments_added"] == 4
+    summary = json.loads(out)
+    assert summary["appointments_added"] == 4
+    # 4 cycles 42 d apart: the last is 126 d after the first.
+    assert (summary["first_date"], summary["last_date"]) == ("2026-02-02", "2026-06-08")
     assert "p99-c4" in (tmp_path / "new" / "demand.csv").read_text(encoding="utf-8")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import warnings
 from pathlib import Path
@@ -420,16 +421,32 @@ def to_demand_cmd(
     new = regimens_to_demand(base, regimens)
     path = write_network(new, out)
     added = len(new.demand) - len(base.demand)
+    dates = sorted(str(a["date"]) for r in regimens for a in r.appointments())
+    first, last = (dates[0], dates[-1]) if dates else (None, None)
+    span_d = (
+        (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days + 1
+        if first and last
+        else 0
+    )
     if as_json:
         _print_json_text(
             {
                 "network": str(path),
                 "appointments_added": added,
                 "patients": sorted({r.patient for r in regimens}),
+                "first_date": first,
+                "last_date": last,
             }
         )
         return
-    _console().print(f"{added} appointment(s) added; network written to {path}")
+    console = _console()
+    console.print(f"{added} appointment(s) added; network written to {path}")
+    if first and last:
+        # A plan covers --days from --start (default 7 days): say what covers every cycle.
+        console.print(
+            f"  cycles from {first} to {last} ({span_d} d); to plan them all: "
+            f"radiochain plan {path} --start {first} --days {min(span_d, 366)}"
+        )
 
 
 def _print_json_text(payload: object) -> None:
