@@ -83,6 +83,29 @@ def test_dosimetry_json_and_report(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "data:image/png;base64" in html
     assert "kidneys" in html
     assert (tmp_path / "out" / "p1.png").stat().st_size > 1000
+    pdf = (tmp_path / "out" / "p1.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.count(b"/Type /Page ") + pdf.count(b"/Type /Page\n") >= 2  # curves, then table
+    assert b"Patient p1" in pdf  # the title in the document information
+    assert sorted(payload["report_files"]) == sorted(
+        str(tmp_path / "out" / f"p1{s}") for s in (".html", ".pdf", ".png")
+    )
+
+
+def test_pdf_report_is_reproducible(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tac = write_tac(tmp_path / "tac.csv")
+    for out in ("a", "b"):
+        code, _, _ = run(
+            capsys,
+            "dosimetry",
+            str(tac),
+            "--administered",
+            "7.4 GBq",
+            "--report",
+            str(tmp_path / out),
+        )
+        assert code == 0
+    assert (tmp_path / "a" / "p1.pdf").read_bytes() == (tmp_path / "b" / "p1.pdf").read_bytes()
 
 
 def test_dosimetry_negative_time_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

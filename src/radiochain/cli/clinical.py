@@ -145,7 +145,7 @@ def dosimetry_cmd(
     ] = "auto",
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Folder for per-patient HTML reports and PNG figures."),
+        typer.Option("--report", help="Folder for per-patient reports: HTML, PDF and PNG."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -181,7 +181,7 @@ def dosimetry_cmd(
             own = [r for r in results if r.patient == patient]
             title = f"Patient {patient}: time-activity curves and absorbed doses ({nuclide})"
             frame = pd.DataFrame([r.to_dict() for r in own]).drop(columns=["patient"])
-            for suffix in (".html", ".png"):
+            for suffix in (".html", ".pdf", ".png"):
                 fig = tac_figure(own, half_life, title)
                 files.append(
                     str(save_figure(fig, report / f"{patient}{suffix}", title=title, table=frame))

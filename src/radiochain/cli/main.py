@@ -141,7 +141,7 @@ def decay(
     plot: Annotated[
         Path | None,
         typer.Option(
-            "--plot", help="Write the chain's activities from 0 to --after (.png or .html)."
+            "--plot", help="Write the chain's activities from 0 to --after (.png, .html or .pdf)."
         ),
     ] = None,
     as_json: JsonOption = False,

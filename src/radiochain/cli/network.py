@@ -58,7 +58,8 @@ def validate(
 def show(
     path: Annotated[Path, typer.Argument(help="Network folder (or .json export).")],
     map_file: Annotated[
-        Path | None, typer.Option("--map", help="Draw sites and lanes to a .png or .html file.")
+        Path | None,
+        typer.Option("--map", help="Draw sites and lanes to a .png, .html or .pdf file."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -1,4 +1,4 @@
-"""Figures as PNG files and as self-contained HTML pages that open offline."""
+"""Figures as PNG files, self-contained HTML pages that open offline, and PDF reports."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-FIGURE_SUFFIXES = (".png", ".html")
+FIGURE_SUFFIXES = (".png", ".html", ".pdf")
 
 
 def _time_axis(seconds_max: float) -> tuple[str, float]:
@@ -72,20 +72,24 @@ def chain_activity_figure(frame: pd.DataFrame, title: str) -> Figure:
 def save_figure(
     fig: Figure, path: Path | str, *, title: str, table: pd.DataFrame | None = None
 ) -> Path:
-    """Write a figure as PNG, or as a self-contained HTML page (PNG embedded, optional table).
+    """Write a figure as PNG, as a self-contained HTML page (PNG embedded, optional table), or as
+    a PDF (the figure on page 1, the table on the pages after it).
 
     Raises
     ------
     InputError
-        The file suffix is neither ``.png`` nor ``.html``.
+        The file suffix is not ``.png``, ``.html`` or ``.pdf``.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FIGURE_SUFFIXES:
-        raise InputError(f"plot file {str(path)!r}: use a .png or .html file name")
+        raise InputError(f"plot file {str(path)!r}: use a .png, .html or .pdf file name")
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".png":
         fig.savefig(path, dpi=130)
+        return path
+    if suffix == ".pdf":
+        _save_pdf(fig, path, title, table)
         return path
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=130)
@@ -103,6 +107,66 @@ tr:nth-child(even){{background:#f4f4f4}}</style></head>
 """
     path.write_text(page, encoding="utf-8")
     return path
+
+
+_PDF_ROWS_PER_PAGE = 28
+_PDF_COLUMNS_PER_PAGE = 8
+
+
+def _save_pdf(fig: Figure, path: Path, title: str, table: pd.DataFrame | None) -> None:
+    """The figure, then the table on A4 landscape pages (vector text; fixed metadata so the same
+    inputs give the same file). A table wider than it is long is printed transposed (one column
+    per record), so long field names stay readable."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    metadata = {"Title": title, "Creator": "radiochain", "CreationDate": None}
+    with PdfPages(path, metadata=metadata) as pdf:
+        pdf.savefig(fig)
+        if table is None or table.empty:
+            return
+        shown = table.reset_index() if table.index.name else table
+        header = [str(c) for c in shown.columns]
+        cells = [[_cell(v) for v in row] for row in shown.itertuples(index=False)]
+        if len(header) > len(cells):  # transpose: fields down the side, records across
+            for start in range(0, len(cells), _PDF_COLUMNS_PER_PAGE):
+                chunk = cells[start : start + _PDF_COLUMNS_PER_PAGE]
+                rows = [[name, *(r[k] for r in chunk)] for k, name in enumerate(header)]
+                part = _part(start, len(chunk), len(cells), "columns")
+                pdf.savefig(_table_page(rows, None, title + part))
+            return
+        for start in range(0, len(cells), _PDF_ROWS_PER_PAGE):
+            chunk = cells[start : start + _PDF_ROWS_PER_PAGE]
+            part = _part(start, len(chunk), len(cells), "rows")
+            pdf.savefig(_table_page(chunk, header, title + part))
+
+
+def _part(start: int, size: int, total: int, what: str) -> str:
+    return "" if size == total else f" ({what} {start + 1}-{start + size} of {total})"
+
+
+def _table_page(rows: list[list[str]], header: list[str] | None, title: str) -> Figure:
+    from matplotlib.figure import Figure
+
+    page = Figure(figsize=(11.69, 8.27))
+    ax = page.add_axes((0.03, 0.05, 0.94, 0.85))
+    ax.set_axis_off()
+    grid = ax.table(cellText=rows, colLabels=header, loc="upper center", cellLoc="right")
+    grid.auto_set_font_size(False)
+    grid.set_fontsize(8)
+    grid.auto_set_column_width(list(range(len(rows[0]))))
+    if header is None:  # transposed: the first column holds the field names
+        for (_, col), cell in grid.get_celld().items():
+            if col == 0:
+                cell.set_text_props(ha="left", weight="bold")
+    page.suptitle(title, fontsize=10)
+    page.text(0.99, 0.01, "Made by radiochain", ha="right", fontsize=7, color="0.4")
+    return page
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.4g}"
+    return str(value)
 
 
 def describe_activity(bq: float) -> str:
