@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from radiochain.clinical._data import sources
 from radiochain.clinical.expressions import Expression
 from radiochain.clinical.stratify import builtin_rules, load_rule, resolve_rules, stratify
 from radiochain.errors import InputError
@@ -47,6 +48,38 @@ def test_every_bundled_rule_has_a_citation_and_criteria() -> None:
         assert rule.citation
         assert rule.criteria
         assert rule.agents
+
+
+def test_every_criterion_is_sourced_or_flagged() -> None:
+    # a threshold either names a source row (sources.csv) or is flagged as not verified
+    known = sources()
+    for rule in builtin_rules().values():
+        for crit in rule.criteria:
+            if crit.source:
+                assert crit.source in known, (rule.name, crit.id, crit.source)
+
+
+def test_netpet_is_referenced_to_background_not_liver() -> None:
+    # NETPET grades against background (Cancer Imaging 2022, Table 1); liver is Zidan's scheme
+    lesions = pd.DataFrame(
+        {
+            "patient": ["a", "a", "b", "b"],
+            "lesion": ["L1", "L2", "L1", "L2"],
+            "site": ["liver", "bone", "liver", "bone"],
+            "size_mm": [20, 12, 20, 12],
+            "suvmax_sstr": [30.0, 4.0, 30.0, 1.5],
+            "suvmax_fdg": [2.0, 6.0, 2.0, 6.0],
+            "suv_liver": [8.0] * 4,
+            "suv_background": [2.0] * 4,
+        }
+    )
+    result = stratify(lesions, resolve_rules(["netpet-p5"])).table
+    # a: L2 SSTR 4 is above background (2) although below liver (8): not P5
+    assert status(result, "a", "netpet-p5") == "eligible"
+    # b: L2 SSTR 1.5 <= background with FDG 6 > background: P5, PRRT alone unsuitable
+    assert status(result, "b", "netpet-p5") == "not eligible"
+    without = stratify(lesions.drop(columns=["suv_background"]), resolve_rules(["netpet-p5"]))
+    assert set(without.table["status"]) == {"not evaluable"}
 
 
 def test_vision_and_therap() -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from radiochain.clinical._data import sources, table
@@ -97,13 +98,39 @@ def dose_rate(
     if distance_m <= 0:
         raise InputError(f"distance {distance_m} m must be positive")
     k = dose_rate_constant(nuclide) if constant is None else constant
-    t = np.asarray(times, dtype=float)
-    if clearance is None:
-        lam = Nuclide(nuclide).decay_constant
-        retained = np.exp(-lam * t)
-    else:
-        retained = clearance(t)
+    retained = _retained(nuclide, clearance)(np.asarray(times, dtype=float))
     return np.asarray(k * activity / 1e6 * retained / distance_m**2)
+
+
+def retention(
+    fractions: npt.ArrayLike, effective_half_lives: npt.ArrayLike, *, where: str = "clearance"
+) -> ExponentialSum:
+    """Retained fraction of the administered activity, :math:`R(t) = \\sum_i F_i
+    e^{-\\ln 2\\, t / T_i}`, from components (fraction :math:`F_i`, effective half-life
+    :math:`T_i` [s]) as in the uptake-fraction form of NUREG-1556 Vol. 9 App. U.
+
+    Raises
+    ------
+    InputError
+        A fraction outside (0, 1], fractions summing to more than 1, or a half-life <= 0.
+    """
+    f = np.atleast_1d(np.asarray(fractions, dtype=float))
+    t = np.atleast_1d(np.asarray(effective_half_lives, dtype=float))
+    if f.shape != t.shape or f.size == 0:
+        raise InputError(f"{where}: give one effective half-life per fraction")
+    if not (np.all(np.isfinite(f)) and np.all((f > 0) & (f <= 1))):
+        raise InputError(f"{where}: fractions must be in (0, 1], got {f.tolist()}")
+    if f.sum() > 1 + 1e-9:
+        raise InputError(f"{where}: fractions sum to {f.sum():g}; at most 1 can be retained")
+    if not (np.all(np.isfinite(t)) and np.all(t > 0)):
+        raise InputError(f"{where}: effective half-lives must be > 0")
+    return ExponentialSum(f, np.log(2) / t)
+
+
+def _retained(nuclide: str, clearance: ExponentialSum | None) -> ExponentialSum:
+    if clearance is not None:
+        return clearance
+    return ExponentialSum(np.array([1.0]), np.array([Nuclide(nuclide).decay_constant]))
 
 
 @dataclass(frozen=True)
@@ -143,10 +170,17 @@ def nrc_dose_to_others(
     distance_m: float = 1.0,
     gamma: float | None = None,
     half_life: float | None = None,
+    clearance: ExponentialSum | None = None,
+    measured_dose_rate: float | None = None,
 ) -> float:
     """Total dose [mSv] to an individual near a released patient, NUREG-1556 Vol. 9 App. U
     eq. U-1 with t -> infinity: :math:`34.6\\,\\Gamma Q_0 T_p E / r^2` (with :math:`\\Gamma`
     in R cm^2/(mCi h) the result is in R, taken as rem; 1 rem = 10 mSv).
+
+    :math:`34.6\\,T_p = 24 \\int_0^\\infty e^{-\\ln 2\\, t/T_p} dt` [h, t in d]: with a
+    ``clearance`` the same integral is taken over the retained fraction, i.e. :math:`T_p` becomes
+    :math:`\\ln 2 \\sum_i F_i T_i` (the effective half-life for one component). A
+    ``measured_dose_rate`` at ``distance_m`` replaces :math:`\\Gamma Q_0 / r^2`.
 
     Parameters
     ----------
@@ -160,9 +194,18 @@ def nrc_dose_to_others(
         Default: :func:`exposure_rate_constant`.
     half_life : float [s], optional
         Default: physical half-life (an effective half-life needs records, 10 CFR 35.2075).
+    clearance : ExponentialSum, optional
+        Retained fraction over time [s] (see :func:`retention`); overrides ``half_life``.
+    measured_dose_rate : float [µSv/h], optional
+        Dose rate measured at ``distance_m`` when Q0 is retained.
     """
+    if clearance is not None:
+        t_p = math.log(2) * clearance.integral() / 86400
+    else:
+        t_p = (Nuclide(nuclide).half_life if half_life is None else half_life) / 86400
+    if measured_dose_rate is not None:  # µSv/h at r -> rem/h, then the same integral
+        return 34.6 * (measured_dose_rate / R_TO_USV) * t_p * occupancy * 10.0
     g = exposure_rate_constant(nuclide) if gamma is None else gamma
-    t_p = (Nuclide(nuclide).half_life if half_life is None else half_life) / 86400
     r_cm = distance_m * 100
     rem = 34.6 * g * (activity / MCI) * t_p * occupancy / r_cm**2
     return rem * 10.0
@@ -175,6 +218,8 @@ def release_decision(
     *,
     measured_dose_rate: float | None = None,
     limit: float | None = None,
+    clearance: ExponentialSum | None = None,
+    constant: float | None = None,
 ) -> ReleaseDecision:
     """Apply a release rule of ``release_rules.csv``.
 
@@ -185,9 +230,14 @@ def release_decision(
     rule : str
         ``nrc-35.75`` (dose to others) or a ``dose_rate`` rule.
     measured_dose_rate : float [µSv/h at 1 m], optional
-        For a dose-rate rule: the measured rate (default: point-source estimate).
+        Measured now; replaces the estimate from the dose-rate constant in either kind of rule.
     limit : float, optional
         Override the rule's limit (mSv or µSv/h).
+    clearance : ExponentialSum, optional
+        Retained fraction over time (:func:`retention`); default physical decay.
+    constant : float [µSv m^2/(MBq h)], optional
+        Dose-rate constant (e.g. the measured patient value); default: the NRC exposure-rate
+        constant (Γ) for the NRC rule, the point-source constant for a dose-rate rule.
 
     Raises
     ------
@@ -208,11 +258,26 @@ def release_decision(
     instr = float(spec["instructions_limit"])
     if spec["kind"] == "nrc_tede":
         occ, dist = float(spec["occupancy"]), float(spec["distance_m"])
-        dose = nrc_dose_to_others(activity, name, occupancy=occ, distance_m=dist)
-        per_bq = (
-            dose / activity
-            if activity > 0
-            else nrc_dose_to_others(1.0, name, occupancy=occ, distance_m=dist)
+        gamma = None if constant is None else constant * (MCI / 1e6) * 1e4 / R_TO_USV
+
+        def nrc(q: float, measured: float | None) -> float:
+            return nrc_dose_to_others(
+                q,
+                name,
+                occupancy=occ,
+                distance_m=dist,
+                gamma=gamma,
+                clearance=clearance,
+                measured_dose_rate=measured,
+            )
+
+        dose = nrc(activity, measured_dose_rate)
+        if measured_dose_rate is not None:  # activity limit: scale with the measured rate
+            per_bq = dose / activity if activity > 0 else math.inf
+        else:
+            per_bq = nrc(1.0, None)
+        how = ("measured dose rate, " if measured_dose_rate is not None else "") + (
+            "physical decay" if clearance is None else "clearance given"
         )
         return ReleaseDecision(
             rule,
@@ -222,12 +287,13 @@ def release_decision(
             lim,
             "mSv",
             lim / per_bq,
-            f"dose to others {dose:.3g} mSv (occupancy {occ:g} at {dist:g} m, physical decay)",
+            f"dose to others {dose:.3g} mSv (occupancy {occ:g} at {dist:g} m, {how})",
             source,
         )
-    rate = float(dose_rate(activity, name)) if measured_dose_rate is None else measured_dose_rate
-    per_bq = dose_rate_constant(name) / 1e6
-    how = "measured" if measured_dose_rate is not None else "point-source estimate"
+    k = dose_rate_constant(name) if constant is None else constant
+    rate = float(k * activity / 1e6) if measured_dose_rate is None else measured_dose_rate
+    per_bq = k / 1e6
+    how = "measured" if measured_dose_rate is not None else "estimate from the constant"
     return ReleaseDecision(
         rule,
         rate <= lim,
@@ -298,12 +364,30 @@ def restriction_period(
     return float(brentq(lambda t: dose_from(t) - constraint_msv, 0.0, hi)) / 86400
 
 
+def dose_rate_curve(
+    activity: float,
+    nuclide: str,
+    *,
+    constant: float | None = None,
+    clearance: ExponentialSum | None = None,
+    measured_dose_rate: float | None = None,
+) -> ExponentialSum:
+    """Dose rate at 1 m [µSv/h] over time [s] after ``activity`` [Bq] as an
+    :class:`ExponentialSum` (for :func:`restriction_period`): the constant (or a dose rate
+    measured now) times the retained fraction (physical decay by default)."""
+    retained = _retained(nuclide, clearance)
+    start = float(retained(0.0))
+    if measured_dose_rate is not None:
+        scale = measured_dose_rate / start
+    else:
+        k = dose_rate_constant(nuclide) if constant is None else constant
+        scale = k * activity / 1e6
+    return ExponentialSum(retained.amplitudes * scale, retained.rates)
+
+
 def physical_clearance(
     activity: float, nuclide: str, constant: float | None = None
 ) -> ExponentialSum:
     """Dose rate at 1 m [µSv/h] of ``activity`` [Bq] decaying physically, as an
     :class:`ExponentialSum` for :func:`restriction_period`."""
-    k = dose_rate_constant(nuclide) if constant is None else constant
-    return ExponentialSum(
-        np.array([k * activity / 1e6]), np.array([math.log(2) / Nuclide(nuclide).half_life])
-    )
+    return dose_rate_curve(activity, nuclide, constant=constant)

@@ -71,6 +71,8 @@ class Criterion:
     require: str = "any"
     optional: bool = False
     verified: bool = True
+    source: str = ""
+    """Key of ``sources.csv`` (or a citation) for the criterion's threshold."""
 
     @property
     def names(self) -> frozenset[str]:
@@ -171,6 +173,7 @@ def parse_rule(data: dict[str, Any], path: str = "rule") -> Rule:
                 require=_require_text(item.get("require"), where),
                 optional=bool(item.get("optional", False)),
                 verified=bool(item.get("verified", True)),
+                source=str(item.get("source", "")),
             )
         )
     return Rule(
