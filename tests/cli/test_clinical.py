@@ -136,6 +136,48 @@ def test_release(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out)["decision"]["max_activity_bq"] == pytest.approx(1.21e9, rel=0.01)
 
 
+def test_release_with_patient_constant_and_clearance(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "release", "Lu-177", "7.4 GBq", "--json")
+    base = json.loads(out)
+    code, out, _ = run(
+        capsys,
+        "release",
+        "Lu-177",
+        "7.4 GBq",
+        "--constant",
+        "patient",
+        "--clearance",
+        "0.5:4 h, 0.5:50 h",
+        "--json",
+    )
+    assert code == 0
+    faster = json.loads(out)
+    now = [p["dose_rate_1m_usv_h"][0]["dose_rate_usv_h"] for p in (base, faster)]
+    # Bellamy 2022 patient value 0.0037 vs point source 0.007636 µSv m2/(MBq h)
+    assert now[1] / now[0] == pytest.approx(0.0037 / 0.007636)
+    assert faster["clearance"] == "0.5:4 h, 0.5:50 h"
+    assert faster["decision"]["value"] < base["decision"]["value"]
+    for a, b in zip(base["restrictions_computed"], faster["restrictions_computed"], strict=True):
+        assert b["restriction_d"] <= a["restriction_d"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--clearance", "0.5"], "fraction:half-life"),
+        (["--constant", "fast"], "'point', 'patient' or a positive number"),
+        (["--constant", "-1"], "positive number"),
+    ],
+)
+def test_release_bad_options_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, "release", "Lu-177", "7.4 GBq", *args)
+    assert code == 2
+    assert message in err
+    assert err.count("\n") == 1
+
+
 def test_to_demand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from radiochain.network.examples import copy_example
 

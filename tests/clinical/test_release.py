@@ -10,11 +10,16 @@ import pytest
 from radiochain.clinical.kinetics import ExponentialSum
 from radiochain.clinical.release import (
     dose_rate,
+    dose_rate_curve,
+    exposure_rate_constant,
     nrc_dose_to_others,
+    parse_retention,
     published_restrictions,
     release_decision,
     restriction_period,
+    retention,
 )
+from radiochain.physics.nuclide import Nuclide
 from radiochain.errors import InputError
 
 MCI = 3.7e7
@@ -71,3 +76,66 @@ def test_published_restrictions_have_sources() -> None:
 def test_unknown_rule() -> None:
     with pytest.raises(InputError, match="unknown release rule"):
         release_decision(1e9, "Lu-177", "nope")
+
+
+def test_clearance_at_the_physical_half_life_is_physical_decay() -> None:
+    physical = retention([1.0], [Nuclide("I-131").half_life])
+    assert nrc_dose_to_others(1e9, "I-131", clearance=physical) == pytest.approx(
+        nrc_dose_to_others(1e9, "I-131"), rel=1e-12
+    )
+
+
+def test_nrc_dose_with_clearance_is_the_integral_of_the_dose_rate() -> None:
+    # independent: integrate Gamma Q0 / r^2 x R(t) x E numerically (scipy.quad) over hours
+    from scipy.integrate import quad
+
+    curve = parse_retention("0.3:8 h, 0.7:3 d")
+    q0, occupancy, r_cm = 2e9, 0.25, 100.0
+    gamma = exposure_rate_constant("I-131")  # R cm^2/(mCi h)
+    rate_msv_h = gamma * (q0 / MCI) / r_cm**2 * 10.0  # R/h taken as rem/h -> mSv/h
+    integral, _ = quad(lambda h: float(curve(h * 3600.0)), 0, np.inf)
+    expected = rate_msv_h * occupancy * integral
+    # App. U's 34.6 is 24/ln 2 = 34.63 rounded: 0.08 %
+    assert nrc_dose_to_others(q0, "I-131", clearance=curve) == pytest.approx(expected, rel=1e-3)
+
+
+def test_measured_dose_rate_replaces_gamma_q_over_r_squared() -> None:
+    # 33 mCi of I-131 reads 7.26 mR/h at 1 m (App. U Table U.1); the measured rate gives the
+    # same dose to others as the activity does
+    measured = 2.2 * 33 / 1e4 * 1e4  # µSv/h
+    by_rate = nrc_dose_to_others(33 * MCI, "I-131", measured_dose_rate=measured)
+    assert by_rate == pytest.approx(nrc_dose_to_others(33 * MCI, "I-131"), rel=1e-12)
+    decision = release_decision(33 * MCI, "I-131", measured_dose_rate=measured / 2)
+    assert decision.value == pytest.approx(by_rate / 2)
+    assert decision.max_activity_bq == pytest.approx(33 * MCI * 5.0 / (by_rate / 2), rel=1e-9)
+
+
+def test_faster_clearance_shortens_every_restriction() -> None:
+    slow = dose_rate_curve(7.4e9, "Lu-177")
+    fast = dose_rate_curve(7.4e9, "Lu-177", clearance=parse_retention("0.5:4 h, 0.5:50 h"))
+    assert float(fast(0.0)) == pytest.approx(float(slow(0.0)))
+    for distance, hours, constraint in ((1.0, 8, 1.0), (0.5, 1, 0.3), (2.0, 8, 0.3)):
+        kw = {"distance_m": distance, "hours_per_day": hours, "constraint_msv": constraint}
+        assert restriction_period(fast, **kw) < restriction_period(slow, **kw)
+
+
+def test_measured_rate_sets_the_curve() -> None:
+    curve = dose_rate_curve(7.4e9, "Lu-177", measured_dose_rate=20.0)
+    assert float(curve(0.0)) == pytest.approx(20.0)
+    day = float(curve(86400.0))
+    assert day == pytest.approx(20.0 * 2 ** (-1 / 6.6443), rel=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0.5", "not fraction:half-life"),
+        ("x:3 h", "not a number"),
+        ("0.7:3 h, 0.6:2 d", "sum to 1.3"),
+        ("0:3 h", "in \\(0, 1\\]"),
+        ("1:0 h", "> 0"),
+    ],
+)
+def test_bad_clearance_is_one_clear_error(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        parse_retention(text)

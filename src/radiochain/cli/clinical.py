@@ -303,7 +303,26 @@ def release_cmd(
     rule: Annotated[str, typer.Option("--rule", help="Release rule.")] = "nrc-35.75",
     measured: Annotated[
         float | None,
-        typer.Option("--measured-dose-rate", help="Measured dose rate at 1 m [uSv/h]."),
+        typer.Option(
+            "--measured-dose-rate",
+            help="Dose rate measured now at 1 m [uSv/h]; replaces the constant's estimate.",
+        ),
+    ] = None,
+    constant: Annotated[
+        str,
+        typer.Option(
+            "--constant",
+            help="Dose-rate constant: 'point' (unshielded source), 'patient' (measured at 1 m "
+            "from patients, where tabulated) or a number [uSv m2/(MBq h)].",
+        ),
+    ] = "point",
+    clearance: Annotated[
+        str | None,
+        typer.Option(
+            "--clearance",
+            help="Retention as fraction:effective half-life components, e.g. "
+            "'0.4:6 h, 0.6:50 h' (default: physical decay only).",
+        ),
     ] = None,
     agent: Annotated[
         str | None,
@@ -318,8 +337,9 @@ def release_cmd(
 
     from radiochain.clinical._data import table
     from radiochain.clinical.release import (
-        dose_rate,
-        physical_clearance,
+        dose_rate_constant,
+        dose_rate_curve,
+        parse_retention,
         published_restrictions,
         release_decision,
         restriction_period,
@@ -331,10 +351,32 @@ def release_cmd(
         raise InputError(
             f"--measured-dose-rate {measured}: give a finite dose rate >= 0 [uSv/h] at 1 m"
         )
-    decision = release_decision(a, nuclide, rule, measured_dose_rate=measured)
+    if constant == "point":
+        k = dose_rate_constant(nuclide, "point")
+    elif constant == "patient":
+        k = dose_rate_constant(nuclide, "patient")
+    else:
+        try:
+            k = float(constant)
+        except ValueError:
+            k = float("nan")
+        if not (np.isfinite(k) and k > 0):
+            raise InputError(
+                f"--constant {constant!r}: use 'point', 'patient' or a positive number "
+                "[uSv m2/(MBq h)]"
+            )
+    retained = parse_retention(clearance) if clearance else None
+    decision = release_decision(
+        a,
+        nuclide,
+        rule,
+        measured_dose_rate=measured,
+        clearance=retained,
+        constant=None if constant == "point" else k,
+    )
     hours = np.array([0, 24, 48, 72, 168])
-    rates = dose_rate(a, nuclide, times=hours * 3600.0)
-    clearance = physical_clearance(a, nuclide)
+    curve = dose_rate_curve(a, nuclide, constant=k, clearance=retained, measured_dose_rate=measured)
+    rates = curve(hours * 3600.0)
     computed: list[dict[str, Any]] = []
     for p in table("contact_patterns.csv").to_dict(orient="records"):
         distance, hours_d, constraint = (
@@ -343,7 +385,7 @@ def release_cmd(
             float(p["constraint_msv"]),
         )
         period = restriction_period(
-            clearance, distance_m=distance, hours_per_day=hours_d, constraint_msv=constraint
+            curve, distance_m=distance, hours_per_day=hours_d, constraint_msv=constraint
         )
         computed.append(
             {
@@ -366,6 +408,8 @@ def release_cmd(
     payload = {
         "nuclide": nuclide,
         "activity_bq": a,
+        "dose_rate_constant_usv_m2_per_mbq_h": k,
+        "clearance": clearance or "physical decay",
         "decision": decision.to_dict(),
         "dose_rate_1m_usv_h": [
             {"time_h": int(h), "dose_rate_usv_h": float(r)}
@@ -385,7 +429,13 @@ def release_cmd(
     )
     if decision.instructions_required:
         console.print("  written instructions required")
-    console.print(f"  dose rate at 1 m now {rates[0]:.3g} uSv/h, after 48 h {rates[2]:.3g} uSv/h")
+    basis = (
+        "measured now" if measured is not None else f"{constant} constant {k:.4g} uSv m2/(MBq h)"
+    )
+    console.print(
+        f"  dose rate at 1 m now {rates[0]:.3g} uSv/h, after 48 h {rates[2]:.3g} uSv/h "
+        f"({basis}; {clearance or 'physical decay only'})"
+    )
     for row in computed:
         console.print(
             f"  {row['situation']:<16} restrict {row['restriction_d']:.1f} d "

@@ -127,6 +127,33 @@ def retention(
     return ExponentialSum(f, np.log(2) / t)
 
 
+def parse_retention(text: str, *, where: str = "--clearance") -> ExponentialSum:
+    """Components ``"F:T, F:T"`` (fraction and effective half-life, e.g.
+    ``"0.4:6 h, 0.6:50 h"``) as a :func:`retention` curve.
+
+    Raises
+    ------
+    InputError
+        A component that is not ``fraction:half-life`` or bad values (see :func:`retention`).
+    """
+    from radiochain.units import to_seconds
+
+    fractions: list[float] = []
+    half_lives: list[float] = []
+    for part in (p.strip() for p in text.split(",")):
+        fraction, sep, half_life = part.partition(":")
+        if not sep:
+            raise InputError(
+                f"{where}: {part!r} is not fraction:half-life (e.g. '0.4:6 h, 0.6:50 h')"
+            )
+        try:
+            fractions.append(float(fraction))
+        except ValueError:
+            raise InputError(f"{where}: fraction {fraction.strip()!r} is not a number") from None
+        half_lives.append(to_seconds(half_life.strip(), default_unit=None, what=where))
+    return retention(fractions, half_lives, where=where)
+
+
 def _retained(nuclide: str, clearance: ExponentialSum | None) -> ExponentialSum:
     if clearance is not None:
         return clearance
