@@ -139,7 +139,7 @@ def test_release(capsys: pytest.CaptureFixture[str]) -> None:
 def test_release_with_patient_constant_and_clearance(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "release", "Lu-177", "7.4 GBq", "--json")
     base = json.loads(out)
-    code, out, _ = run(
+    code, out, err = run(
         capsys,
         "release",
         "Lu-177",
@@ -156,6 +156,7 @@ def test_release_with_patient_constant_and_clearance(capsys: pytest.CaptureFixtu
     # Bellamy 2022 patient value 0.0037 vs point source 0.007636 µSv m2/(MBq h)
     assert now[1] / now[0] == pytest.approx(0.0037 / 0.007636)
     assert faster["clearance"] == "0.5:4 h, 0.5:50 h"
+    assert "counts twice" in err  # the patient constant already includes early excretion
     assert faster["decision"]["value"] < base["decision"]["value"]
     for a, b in zip(base["restrictions_computed"], faster["restrictions_computed"], strict=True):
         assert b["restriction_d"] <= a["restriction_d"]

@@ -19,8 +19,8 @@ from radiochain.clinical.release import (
     restriction_period,
     retention,
 )
-from radiochain.physics.nuclide import Nuclide
 from radiochain.errors import InputError
+from radiochain.physics.nuclide import Nuclide
 
 MCI = 3.7e7
 

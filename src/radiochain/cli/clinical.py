@@ -366,6 +366,12 @@ def release_cmd(
                 "[uSv m2/(MBq h)]"
             )
     retained = parse_retention(clearance) if clearance else None
+    if retained is not None and constant == "patient" and measured is None:
+        sys.stderr.write(
+            "radiochain: warning: the patient constant already includes early excretion; with "
+            "--clearance the early phase counts twice (use --constant point, or a dose rate "
+            "measured now)\n"
+        )
     decision = release_decision(
         a,
         nuclide,
