@@ -166,8 +166,14 @@ def test_release_with_patient_constant_and_clearance(capsys: pytest.CaptureFixtu
     ("args", "message"),
     [
         (["--clearance", "0.5"], "fraction:half-life"),
-        (["--constant", "fast"], "'point', 'patient' or a positive number"),
-        (["--constant", "-1"], "positive number"),
+        (["--clearance", ""], "fraction:half-life"),
+        (["--clearance", "1:100 d"], "longer than the physical"),
+        (["--constant", "fast"], "'point', 'patient' or a number in (0, 1000)"),
+        (["--constant", "-1"], "a number in (0, 1000)"),
+        (["--constant", "1e300"], "a number in (0, 1000)"),
+        (["--measured-dose-rate", "0"], "> 0"),
+        (["--measured-dose-rate", "-3"], "> 0"),
+        (["--released-after", "soon"], "--released-after"),
     ],
 )
 def test_release_bad_options_exit_2(
@@ -216,3 +222,53 @@ def test_bundled_clinical_inputs_run_every_command(
     assert main(["clinical", "activity", f("patient.yaml"), "--json"]) == 0
     assert main(["clinical", "to-demand", f("plans.csv"), f("network"), "--out", f("planned")]) == 0
     assert (folder / "planned" / "demand.csv").is_file()
+
+
+def test_release_measured_rate_needs_no_constant(capsys: pytest.CaptureFixture[str]) -> None:
+    # Y-90 has no tabulated dose-rate constant: a measured rate is enough
+    code, out, _ = run(capsys, "release", "Y-90", "1 GBq", "--measured-dose-rate", "5", "--json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["dose_rate_constant_usv_m2_per_mbq_h"] is None
+    assert payload["dose_rate_basis"] == "measured at release"
+    assert payload["decision"]["record_required"] is True
+
+
+def test_release_after_a_day_with_clearance(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys,
+        "release",
+        "Lu-177",
+        "7.4 GBq",
+        "--measured-dose-rate",
+        "12",
+        "--released-after",
+        "24 h",
+        "--clearance",
+        "0.5:4 h, 0.5:50 h",
+        "--json",
+    )
+    assert code == 0
+    assert "counts from administration" not in err
+    payload = json.loads(out)
+    assert payload["dose_rate_1m_usv_h"][0]["dose_rate_usv_h"] == pytest.approx(12.0)
+    assert payload["released_after_h"] == 24
+    code, out, err = run(
+        capsys,
+        "release",
+        "Lu-177",
+        "7.4 GBq",
+        "--measured-dose-rate",
+        "12",
+        "--clearance",
+        "0.5:4 h, 0.5:50 h",
+    )
+    assert code == 0
+    assert "--released-after" in err  # the clearance would start at the measurement
+    assert "10 CFR 35.2075" in out
+
+
+def test_release_zero_activity_with_a_measured_rate(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "release", "Lu-177", "0 GBq", "--measured-dose-rate", "5", "--json")
+    assert code == 0
+    assert json.loads(out)["decision"]["max_activity_bq"] is None

@@ -139,3 +139,49 @@ def test_measured_rate_sets_the_curve() -> None:
 def test_bad_clearance_is_one_clear_error(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_retention(text)
+
+
+@pytest.mark.parametrize("released_after_h", [0.0, 24.0])
+def test_nrc_dose_from_a_measured_rate_is_the_integral_of_the_curve(
+    released_after_h: float,
+) -> None:
+    # one dose-rate curve for both: E x integral of the curve (µSv/h over s) in mSv, with the
+    # 24/ln2 = 34.63 vs 34.6 rounding of App. U; fractions summing below 1 included
+    clearance = parse_retention("0.3:50 h")
+    t0 = released_after_h * 3600
+    curve = dose_rate_curve(
+        7.4e9, "Lu-177", clearance=clearance, measured_dose_rate=25.0, released_after=t0
+    )
+    assert float(curve(0.0)) == pytest.approx(25.0)
+    expected = 0.25 * curve.integral() / 3600 / 1000
+    dose = nrc_dose_to_others(
+        7.4e9, "Lu-177", clearance=clearance, measured_dose_rate=25.0, released_after=t0
+    )
+    assert dose == pytest.approx(expected, rel=1e-3)
+    full = parse_retention("1:50 h")
+    same_curve = nrc_dose_to_others(7.4e9, "Lu-177", clearance=full, measured_dose_rate=25.0)
+    assert dose == pytest.approx(same_curve, rel=1e-12)  # the fraction is in the measured rate
+
+
+def test_release_after_administration_uses_the_retained_activity() -> None:
+    day = 86400.0
+    later = release_decision(7.4e9, "Lu-177", released_after=day)
+    now = release_decision(7.4e9, "Lu-177")
+    assert later.value == pytest.approx(now.value * 2 ** (-1 / 6.6443), rel=1e-4)
+    assert later.record_required
+    assert not now.record_required
+
+
+def test_dose_rate_rule_limit_scales_with_the_measured_rate() -> None:
+    decision = release_decision(1.5e9, "I-131", "nrc-u1-i131-dose-rate", measured_dose_rate=30.0)
+    assert decision.max_activity_bq == pytest.approx(70 / 30 * 1.5e9)
+
+
+def test_measured_rate_must_be_positive() -> None:
+    with pytest.raises(InputError, match="> 0"):
+        release_decision(7.4e9, "Lu-177", measured_dose_rate=0.0)
+
+
+def test_effective_half_life_cannot_exceed_the_physical() -> None:
+    with pytest.raises(InputError, match="longer than the physical"):
+        parse_retention("1:10 d", physical_half_life=Nuclide("Lu-177").half_life)

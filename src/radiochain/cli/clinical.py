@@ -297,17 +297,22 @@ def activity_cmd(
 @clinical_app.command("release")
 def release_cmd(
     nuclide: Annotated[str, typer.Argument(help="Nuclide, e.g. Lu-177.")],
-    activity: Annotated[
-        str, typer.Argument(help="Administered or retained activity, e.g. '7.4 GBq'.")
-    ],
+    activity: Annotated[str, typer.Argument(help="Administered activity, e.g. '7.4 GBq'.")],
     rule: Annotated[str, typer.Option("--rule", help="Release rule.")] = "nrc-35.75",
     measured: Annotated[
         float | None,
         typer.Option(
             "--measured-dose-rate",
-            help="Dose rate measured now at 1 m [uSv/h]; replaces the constant's estimate.",
+            help="Dose rate measured at release at 1 m [uSv/h]; replaces the constant's estimate.",
         ),
     ] = None,
+    released_after: Annotated[
+        str,
+        typer.Option(
+            "--released-after",
+            help="Time from administration to release and to the measurement, e.g. '24 h'.",
+        ),
+    ] = "0 h",
     constant: Annotated[
         str,
         typer.Option(
@@ -320,8 +325,8 @@ def release_cmd(
         str | None,
         typer.Option(
             "--clearance",
-            help="Retention as fraction:effective half-life components, e.g. "
-            "'0.4:6 h, 0.6:50 h' (default: physical decay only).",
+            help="Retention since administration as fraction:effective half-life components, "
+            "e.g. '0.4:6 h, 0.6:50 h' (default: physical decay only).",
         ),
     ] = None,
     agent: Annotated[
@@ -344,33 +349,46 @@ def release_cmd(
         release_decision,
         restriction_period,
     )
-    from radiochain.units import to_becquerel
+    from radiochain.physics.nuclide import Nuclide
+    from radiochain.units import to_becquerel, to_seconds
 
     a = to_becquerel(activity, default_unit=None, what="activity")
-    if measured is not None and not (np.isfinite(measured) and measured >= 0):
+    t_release = to_seconds(released_after, default_unit=None, what="--released-after")
+    if measured is not None and not (np.isfinite(measured) and measured > 0):
         raise InputError(
-            f"--measured-dose-rate {measured}: give a finite dose rate >= 0 [uSv/h] at 1 m"
+            f"--measured-dose-rate {measured}: give a finite dose rate > 0 [uSv/h] at 1 m"
         )
-    if constant == "point":
-        k = dose_rate_constant(nuclide, "point")
-    elif constant == "patient":
-        k = dose_rate_constant(nuclide, "patient")
+    k: float | None = None
+    if measured is not None:
+        basis = "measured at release"
+    elif constant in ("point", "patient"):
+        k = dose_rate_constant(nuclide, "point" if constant == "point" else "patient")
+        basis = f"{constant} constant {k:.4g} uSv m2/(MBq h)"
     else:
         try:
             k = float(constant)
         except ValueError:
             k = float("nan")
-        if not (np.isfinite(k) and k > 0):
+        if not (np.isfinite(k) and 0 < k < 1e3):
             raise InputError(
-                f"--constant {constant!r}: use 'point', 'patient' or a positive number "
+                f"--constant {constant!r}: use 'point', 'patient' or a number in (0, 1000) "
                 "[uSv m2/(MBq h)]"
             )
-    retained = parse_retention(clearance) if clearance else None
+        basis = f"constant {k:.4g} uSv m2/(MBq h)"
+    retained = (
+        parse_retention(clearance, physical_half_life=Nuclide(nuclide).half_life)
+        if clearance is not None
+        else None
+    )
     if retained is not None and constant == "patient" and measured is None:
-        sys.stderr.write(
-            "radiochain: warning: the patient constant already includes early excretion; with "
-            "--clearance the early phase counts twice (use --constant point, or a dose rate "
-            "measured now)\n"
+        _warn(
+            "the patient constant already includes early excretion; with --clearance the early "
+            "phase counts twice (use --constant point)"
+        )
+    if retained is not None and measured is not None and t_release == 0:
+        _warn(
+            "--clearance counts from administration: if the dose rate was measured later, give "
+            "--released-after so that early components are not removed twice"
         )
     decision = release_decision(
         a,
@@ -378,10 +396,18 @@ def release_cmd(
         rule,
         measured_dose_rate=measured,
         clearance=retained,
-        constant=None if constant == "point" else k,
+        constant=None if constant == "point" or measured is not None else k,
+        released_after=t_release,
     )
     hours = np.array([0, 24, 48, 72, 168])
-    curve = dose_rate_curve(a, nuclide, constant=k, clearance=retained, measured_dose_rate=measured)
+    curve = dose_rate_curve(
+        a,
+        nuclide,
+        constant=k,
+        clearance=retained,
+        measured_dose_rate=measured,
+        released_after=t_release,
+    )
     rates = curve(hours * 3600.0)
     computed: list[dict[str, Any]] = []
     for p in table("contact_patterns.csv").to_dict(orient="records"):
@@ -405,7 +431,7 @@ def release_cmd(
         )
     published: list[dict[str, Any]] = (
         [
-            {str(k): v for k, v in r.items()}
+            {str(key): v for key, v in r.items()}
             for r in published_restrictions(agent).to_dict("records")
         ]
         if agent
@@ -414,11 +440,13 @@ def release_cmd(
     payload = {
         "nuclide": nuclide,
         "activity_bq": a,
+        "released_after_h": t_release / 3600,
+        "dose_rate_basis": basis,
         "dose_rate_constant_usv_m2_per_mbq_h": k,
         "clearance": clearance or "physical decay",
-        "decision": decision.to_dict(),
+        "decision": _clean(decision.to_dict()),
         "dose_rate_1m_usv_h": [
-            {"time_h": int(h), "dose_rate_usv_h": float(r)}
+            {"time_after_release_h": int(h), "dose_rate_usv_h": float(r)}
             for h, r in zip(hours, rates, strict=True)
         ],
         "restrictions_computed": computed,
@@ -431,15 +459,16 @@ def release_cmd(
     verdict = "may be released" if decision.releasable else "may NOT be released"
     console.print(
         f"[bold]{nuclide} {activity}[/bold]: {verdict} under {rule} "
-        f"({decision.detail}; limit {decision.limit:g} {decision.unit})"
+        f"({decision.detail}; limit {decision.limit:g} {decision.unit})",
+        markup=True,
+        highlight=False,
     )
     if decision.instructions_required:
         console.print("  written instructions required")
-    basis = (
-        "measured now" if measured is not None else f"{constant} constant {k:.4g} uSv m2/(MBq h)"
-    )
+    if decision.record_required:
+        console.print("  keep a record of the basis of this release (10 CFR 35.2075(a))")
     console.print(
-        f"  dose rate at 1 m now {rates[0]:.3g} uSv/h, after 48 h {rates[2]:.3g} uSv/h "
+        f"  dose rate at 1 m at release {rates[0]:.3g} uSv/h, 48 h later {rates[2]:.3g} uSv/h "
         f"({basis}; {clearance or 'physical decay only'})"
     )
     for row in computed:
@@ -453,6 +482,10 @@ def release_cmd(
             f"  published: {row['situation']} ({row['setting']}): "
             f"{row['restriction_d']} d (95th pct {row['restriction_p95_d']} d)"
         )
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"radiochain: warning: {message}\n")
 
 
 @clinical_app.command("to-demand")

@@ -103,16 +103,31 @@ def dose_rate(
 
 
 def retention(
-    fractions: npt.ArrayLike, effective_half_lives: npt.ArrayLike, *, where: str = "clearance"
+    fractions: npt.ArrayLike,
+    effective_half_lives: npt.ArrayLike,
+    *,
+    physical_half_life: float | None = None,
+    where: str = "clearance",
 ) -> ExponentialSum:
     """Retained fraction of the administered activity, :math:`R(t) = \\sum_i F_i
     e^{-\\ln 2\\, t / T_i}`, from components (fraction :math:`F_i`, effective half-life
-    :math:`T_i` [s]) as in the uptake-fraction form of NUREG-1556 Vol. 9 App. U.
+    :math:`T_i` [s], physical and biological removal together).
+
+    Parameters
+    ----------
+    fractions : array
+        :math:`F_i` in (0, 1], summing to at most 1 (the rest left at once).
+    effective_half_lives : array [s]
+    physical_half_life : float [s], optional
+        When given, no effective half-life may exceed it.
+    where : str
+        Name used in error messages.
 
     Raises
     ------
     InputError
-        A fraction outside (0, 1], fractions summing to more than 1, or a half-life <= 0.
+        A fraction outside (0, 1], fractions summing to more than 1, a half-life <= 0 or longer
+        than the physical half-life.
     """
     f = np.atleast_1d(np.asarray(fractions, dtype=float))
     t = np.atleast_1d(np.asarray(effective_half_lives, dtype=float))
@@ -124,10 +139,19 @@ def retention(
         raise InputError(f"{where}: fractions sum to {f.sum():g}; at most 1 can be retained")
     if not (np.all(np.isfinite(t)) and np.all(t > 0)):
         raise InputError(f"{where}: effective half-lives must be > 0")
+    if physical_half_life is not None and np.any(t > physical_half_life * (1 + 1e-6)):
+        longest = float(t.max()) / 3600
+        raise InputError(
+            f"{where}: effective half-life {longest:.4g} h is longer than the physical "
+            f"{physical_half_life / 3600:.4g} h; give effective (physical and biological) "
+            "half-lives"
+        )
     return ExponentialSum(f, np.log(2) / t)
 
 
-def parse_retention(text: str, *, where: str = "--clearance") -> ExponentialSum:
+def parse_retention(
+    text: str, *, physical_half_life: float | None = None, where: str = "--clearance"
+) -> ExponentialSum:
     """Components ``"F:T, F:T"`` (fraction and effective half-life, e.g.
     ``"0.4:6 h, 0.6:50 h"``) as a :func:`retention` curve.
 
@@ -151,7 +175,7 @@ def parse_retention(text: str, *, where: str = "--clearance") -> ExponentialSum:
         except ValueError:
             raise InputError(f"{where}: fraction {fraction.strip()!r} is not a number") from None
         half_lives.append(to_seconds(half_life.strip(), default_unit=None, what=where))
-    return retention(fractions, half_lives, where=where)
+    return retention(fractions, half_lives, physical_half_life=physical_half_life, where=where)
 
 
 def _retained(nuclide: str, clearance: ExponentialSum | None) -> ExponentialSum:
@@ -160,9 +184,55 @@ def _retained(nuclide: str, clearance: ExponentialSum | None) -> ExponentialSum:
     return ExponentialSum(np.array([1.0]), np.array([Nuclide(nuclide).decay_constant]))
 
 
+def _from(curve: ExponentialSum, start: float) -> ExponentialSum:
+    """The same curve with time counted from ``start`` [s]."""
+    return ExponentialSum(curve.amplitudes * np.exp(-curve.rates * start), curve.rates)
+
+
+def dose_rate_curve(
+    activity: float,
+    nuclide: str,
+    *,
+    constant: float | None = None,
+    clearance: ExponentialSum | None = None,
+    measured_dose_rate: float | None = None,
+    released_after: float = 0.0,
+) -> ExponentialSum:
+    """Dose rate at 1 m [µSv/h] over time [s] since release, as an :class:`ExponentialSum`
+    (for :func:`restriction_period`).
+
+    Parameters
+    ----------
+    activity : float [Bq]
+        Administered activity.
+    nuclide : str
+    constant : float [µSv m^2/(MBq h)], optional
+        Default: the point-source constant.
+    clearance : ExponentialSum, optional
+        Retained fraction since administration (:func:`retention`); default physical decay.
+    measured_dose_rate : float [µSv/h at 1 m], optional
+        Measured at release; replaces constant x retained activity.
+    released_after : float [s]
+        Time from administration to release (and to the measurement).
+    """
+    retained = _from(_retained(nuclide, clearance), released_after)
+    start = float(retained(0.0))
+    if measured_dose_rate is not None:
+        scale = measured_dose_rate / start if start > 0 else 0.0
+    else:
+        k = dose_rate_constant(nuclide) if constant is None else constant
+        scale = k * activity / 1e6
+    return ExponentialSum(retained.amplitudes * scale, retained.rates)
+
+
 @dataclass(frozen=True)
 class ReleaseDecision:
-    """Outcome of a release rule."""
+    """Outcome of a release rule.
+
+    ``max_activity_bq`` is NaN when it cannot be derived (a measured rate for no activity);
+    ``record_required`` says that 10 CFR 35.2075(a) asks for a record of the basis (retained
+    activity, an effective half-life or tissue shielding was used).
+    """
 
     rule: str
     releasable: bool
@@ -173,6 +243,7 @@ class ReleaseDecision:
     max_activity_bq: float
     detail: str
     source: str
+    record_required: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready summary."""
@@ -186,6 +257,7 @@ class ReleaseDecision:
             "max_activity_bq": self.max_activity_bq,
             "detail": self.detail,
             "source": self.source,
+            "record_required": self.record_required,
         }
 
 
@@ -199,20 +271,23 @@ def nrc_dose_to_others(
     half_life: float | None = None,
     clearance: ExponentialSum | None = None,
     measured_dose_rate: float | None = None,
+    released_after: float = 0.0,
 ) -> float:
     """Total dose [mSv] to an individual near a released patient, NUREG-1556 Vol. 9 App. U
     eq. U-1 with t -> infinity: :math:`34.6\\,\\Gamma Q_0 T_p E / r^2` (with :math:`\\Gamma`
     in R cm^2/(mCi h) the result is in R, taken as rem; 1 rem = 10 mSv).
 
-    :math:`34.6\\,T_p = 24 \\int_0^\\infty e^{-\\ln 2\\, t/T_p} dt` [h, t in d]: with a
-    ``clearance`` the same integral is taken over the retained fraction, i.e. :math:`T_p` becomes
-    :math:`\\ln 2 \\sum_i F_i T_i` (the effective half-life for one component). A
-    ``measured_dose_rate`` at ``distance_m`` replaces :math:`\\Gamma Q_0 / r^2`.
+    :math:`34.6\\,T_p \\approx 24 \\int_0^\\infty e^{-\\ln 2\\, t/T_p} dt` [h, t in d]. With a
+    ``clearance`` radiochain takes the same integral over the retained fraction from release on,
+    :math:`T_p \\to \\ln 2 \\int R\\,dt / R(0) = \\sum_i F_i T_i / \\sum_i F_i` at release at
+    administration. This generalises eq. U-1; it is **not** App. U's own uptake-fraction
+    equation, and it keeps the occupancy E throughout. A ``measured_dose_rate`` at
+    ``distance_m`` at release replaces :math:`\\Gamma Q_0 R / r^2`.
 
     Parameters
     ----------
     activity : float [Bq]
-        Administered (or retained) activity Q0.
+        Administered activity Q0.
     nuclide : str
     occupancy : float
         E, 0.25 at 1 m by default.
@@ -222,20 +297,26 @@ def nrc_dose_to_others(
     half_life : float [s], optional
         Default: physical half-life (an effective half-life needs records, 10 CFR 35.2075).
     clearance : ExponentialSum, optional
-        Retained fraction over time [s] (see :func:`retention`); overrides ``half_life``.
+        Retained fraction since administration (:func:`retention`); overrides ``half_life``.
     measured_dose_rate : float [µSv/h], optional
-        Dose rate measured at ``distance_m`` when Q0 is retained.
+        Dose rate measured at ``distance_m`` at release.
+    released_after : float [s]
+        Time from administration to release.
     """
-    if clearance is not None:
-        t_p = math.log(2) * clearance.integral() / 86400
+    if clearance is None:
+        t_half = Nuclide(nuclide).half_life if half_life is None else half_life
+        clearance = ExponentialSum(np.array([1.0]), np.array([math.log(2) / t_half]))
+    after = _from(clearance, released_after)
+    r0 = float(after(0.0))
+    if r0 <= 0:
+        return 0.0
+    t_p = math.log(2) * after.integral() / r0 / 86400  # [d]; T_p for physical decay
+    if measured_dose_rate is not None:
+        rate_r_per_h = measured_dose_rate / R_TO_USV  # µSv/h -> R/h (1 R ~ 1 rem = 10 mSv)
     else:
-        t_p = (Nuclide(nuclide).half_life if half_life is None else half_life) / 86400
-    if measured_dose_rate is not None:  # µSv/h at r -> rem/h, then the same integral
-        return 34.6 * (measured_dose_rate / R_TO_USV) * t_p * occupancy * 10.0
-    g = exposure_rate_constant(nuclide) if gamma is None else gamma
-    r_cm = distance_m * 100
-    rem = 34.6 * g * (activity / MCI) * t_p * occupancy / r_cm**2
-    return rem * 10.0
+        g = exposure_rate_constant(nuclide) if gamma is None else gamma
+        rate_r_per_h = g * (activity / MCI) * r0 / (distance_m * 100) ** 2
+    return 34.6 * rate_r_per_h * t_p * occupancy * 10.0
 
 
 def release_decision(
@@ -247,29 +328,34 @@ def release_decision(
     limit: float | None = None,
     clearance: ExponentialSum | None = None,
     constant: float | None = None,
+    released_after: float = 0.0,
 ) -> ReleaseDecision:
     """Apply a release rule of ``release_rules.csv``.
 
     Parameters
     ----------
     activity : float [Bq]
+        Administered activity.
     nuclide : str
     rule : str
         ``nrc-35.75`` (dose to others) or a ``dose_rate`` rule.
     measured_dose_rate : float [µSv/h at 1 m], optional
-        Measured now; replaces the estimate from the dose-rate constant in either kind of rule.
+        Measured at release; replaces the estimate from the constant in either kind of rule,
+        and the largest releasable activity scales with it.
     limit : float, optional
         Override the rule's limit (mSv or µSv/h).
     clearance : ExponentialSum, optional
-        Retained fraction over time (:func:`retention`); default physical decay.
+        Retained fraction since administration (:func:`retention`); default physical decay.
     constant : float [µSv m^2/(MBq h)], optional
         Dose-rate constant (e.g. the measured patient value); default: the NRC exposure-rate
         constant (Γ) for the NRC rule, the point-source constant for a dose-rate rule.
+    released_after : float [s]
+        Time from administration to release.
 
     Raises
     ------
     InputError
-        Unknown rule, or a rule for another nuclide.
+        Unknown rule, a rule for another nuclide, or a measured rate that is not > 0.
     """
     frame = table("release_rules.csv")
     row = frame[frame["rule"] == rule]
@@ -279,13 +365,31 @@ def release_decision(
     name = Nuclide(nuclide).name
     if pd.notna(spec["nuclide"]) and spec["nuclide"] != name:
         raise InputError(f"release rule {rule} applies to {spec['nuclide']} only, not {name}")
+    if measured_dose_rate is not None and not (
+        math.isfinite(measured_dose_rate) and measured_dose_rate > 0
+    ):
+        raise InputError(
+            f"measured dose rate {measured_dose_rate}: give a finite rate > 0 [uSv/h] at 1 m"
+        )
     cites = sources()
     source = "; ".join(cites.get(k, k) for k in str(spec["source"]).split(";"))
     lim = float(spec["limit"]) if limit is None else float(limit)
     instr = float(spec["instructions_limit"])
+    record = (
+        clearance is not None
+        or measured_dose_rate is not None
+        or released_after > 0
+        or constant is not None
+    )
     if spec["kind"] == "nrc_tede":
         occ, dist = float(spec["occupancy"]), float(spec["distance_m"])
-        gamma = None if constant is None else constant * (MCI / 1e6) * 1e4 / R_TO_USV
+        gamma = (
+            None  # not needed: the measured rate replaces Γ Q0 R / r^2
+            if measured_dose_rate is not None
+            else exposure_rate_constant(name)
+            if constant is None
+            else constant * (MCI / 1e6) * 1e4 / R_TO_USV
+        )
 
         def nrc(q: float, measured: float | None) -> float:
             return nrc_dose_to_others(
@@ -296,41 +400,44 @@ def release_decision(
                 gamma=gamma,
                 clearance=clearance,
                 measured_dose_rate=measured,
+                released_after=released_after,
             )
 
-        dose = nrc(activity, measured_dose_rate)
-        if measured_dose_rate is not None:  # activity limit: scale with the measured rate
-            per_bq = dose / activity if activity > 0 else math.inf
+        value, unit = nrc(activity, measured_dose_rate), "mSv"
+        if measured_dose_rate is not None:
+            per_bq = value / activity if activity > 0 else math.nan
         else:
             per_bq = nrc(1.0, None)
-        how = ("measured dose rate, " if measured_dose_rate is not None else "") + (
-            "physical decay" if clearance is None else "clearance given"
-        )
-        return ReleaseDecision(
-            rule,
-            dose <= lim,
-            dose > instr,
-            dose,
-            lim,
-            "mSv",
-            lim / per_bq,
-            f"dose to others {dose:.3g} mSv (occupancy {occ:g} at {dist:g} m, {how})",
-            source,
-        )
-    k = dose_rate_constant(name) if constant is None else constant
-    rate = float(k * activity / 1e6) if measured_dose_rate is None else measured_dose_rate
-    per_bq = k / 1e6
-    how = "measured" if measured_dose_rate is not None else "estimate from the constant"
+        basis = "measured dose rate" if gamma is None else f"Γ {gamma:.4g} R cm2/(mCi h)"
+        detail = f"dose to others {value:.3g} mSv (occupancy {occ:g} at {dist:g} m, {basis}"
+    else:
+        if measured_dose_rate is not None:
+            value = measured_dose_rate
+            per_bq = value / activity if activity > 0 else math.nan
+            basis = "measured"
+        else:
+            k = dose_rate_constant(name) if constant is None else constant
+            retained = float(_from(_retained(name, clearance), released_after)(0.0))
+            value = float(k * activity / 1e6 * retained)
+            per_bq = k / 1e6 * retained
+            basis = f"constant {k:.4g} uSv m2/(MBq h)"
+        unit = "uSv/h"
+        detail = f"dose rate at 1 m {value:.3g} uSv/h ({basis}"
+    how = "physical decay" if clearance is None else "clearance given"
+    if released_after > 0:
+        how += f", released {released_after / 3600:g} h after administration"
+    max_activity = lim / per_bq if per_bq > 0 and math.isfinite(per_bq) else math.nan
     return ReleaseDecision(
         rule,
-        rate <= lim,
-        rate > instr,
-        rate,
+        value <= lim,
+        value > instr,
+        value,
         lim,
-        "uSv/h",
-        lim / per_bq,
-        f"dose rate at 1 m {rate:.3g} uSv/h ({how})",
+        unit,
+        max_activity,
+        f"{detail}, {how})",
         source,
+        record,
     )
 
 
@@ -381,7 +488,10 @@ def restriction_period(
         a, lam = dose_rate_1m.amplitudes, dose_rate_1m.rates
         return float(np.sum(a * np.exp(-lam * t) / lam) * factor)
 
-    if dose_from(0.0) <= constraint_msv:
+    total = dose_from(0.0)
+    if not math.isfinite(total):
+        raise InputError("contact pattern: the dose rate is not finite; check the constant")
+    if total <= constraint_msv:
         return 0.0
     from scipy.optimize import brentq
 
@@ -389,27 +499,6 @@ def restriction_period(
     while dose_from(hi) > constraint_msv:
         hi *= 2
     return float(brentq(lambda t: dose_from(t) - constraint_msv, 0.0, hi)) / 86400
-
-
-def dose_rate_curve(
-    activity: float,
-    nuclide: str,
-    *,
-    constant: float | None = None,
-    clearance: ExponentialSum | None = None,
-    measured_dose_rate: float | None = None,
-) -> ExponentialSum:
-    """Dose rate at 1 m [µSv/h] over time [s] after ``activity`` [Bq] as an
-    :class:`ExponentialSum` (for :func:`restriction_period`): the constant (or a dose rate
-    measured now) times the retained fraction (physical decay by default)."""
-    retained = _retained(nuclide, clearance)
-    start = float(retained(0.0))
-    if measured_dose_rate is not None:
-        scale = measured_dose_rate / start
-    else:
-        k = dose_rate_constant(nuclide) if constant is None else constant
-        scale = k * activity / 1e6
-    return ExponentialSum(retained.amplitudes * scale, retained.rates)
 
 
 def physical_clearance(
