@@ -272,3 +272,18 @@ def test_release_zero_activity_with_a_measured_rate(capsys: pytest.CaptureFixtur
     code, out, _ = run(capsys, "release", "Lu-177", "0 GBq", "--measured-dose-rate", "5", "--json")
     assert code == 0
     assert json.loads(out)["decision"]["max_activity_bq"] is None
+
+
+def test_report_into_a_file_is_one_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tac = write_tac(tmp_path / "tac.csv")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("keep me", encoding="utf-8")
+    code, _, err = run(
+        capsys, "dosimetry", str(tac), "--administered", "7.4 GBq", "--report", str(blocker)
+    )
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "cannot write" in err
+    assert blocker.read_text(encoding="utf-8") == "keep me"  # nothing the user gave is lost

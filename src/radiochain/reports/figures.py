@@ -8,6 +8,8 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from radiochain.errors import InputError
 from radiochain.units import format_quantity
 
@@ -78,12 +80,21 @@ def save_figure(
     Raises
     ------
     InputError
-        The file suffix is not ``.png``, ``.html`` or ``.pdf``.
+        The file suffix is not ``.png``, ``.html`` or ``.pdf``, or the file cannot be written.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FIGURE_SUFFIXES:
         raise InputError(f"plot file {str(path)!r}: use a .png, .html or .pdf file name")
+    try:
+        return _write(fig, path, suffix, title, table)
+    except OSError as err:
+        raise InputError(
+            f"cannot write {path}: {err.strerror or err} (choose a writable file or folder)"
+        ) from None
+
+
+def _write(fig: Figure, path: Path, suffix: str, title: str, table: pd.DataFrame | None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".png":
         fig.savefig(path, dpi=130)
@@ -110,13 +121,23 @@ tr:nth-child(even){{background:#f4f4f4}}</style></head>
 
 
 _PDF_ROWS_PER_PAGE = 28
-_PDF_COLUMNS_PER_PAGE = 8
+_PDF_FIELDS_PER_PAGE = 30
+_PDF_CELL_CHARS = 24
+"""Longer cell texts become numbered notes under the table (never cut)."""
+_PDF_NAME_CHARS = 40
+"""Longest field name kept in the first column of a transposed table."""
+_PDF_LINE_CHARS = 130
+"""Characters (8 pt) that fit across an A4 landscape page with cell padding."""
+
+
+def _width(texts: list[str], limit: int) -> int:
+    return min(max((len(t) for t in texts), default=1), limit) + 2
 
 
 def _save_pdf(fig: Figure, path: Path, title: str, table: pd.DataFrame | None) -> None:
     """The figure, then the table on A4 landscape pages (vector text; fixed metadata so the same
-    inputs give the same file). A table wider than it is long is printed transposed (one column
-    per record), so long field names stay readable."""
+    inputs give the same file). A table too wide for the page is printed transposed (fields
+    down the side, as many records across as fit); long texts are moved to notes."""
     from matplotlib.backends.backend_pdf import PdfPages
 
     metadata = {"Title": title, "Creator": "radiochain", "CreationDate": None}
@@ -127,12 +148,22 @@ def _save_pdf(fig: Figure, path: Path, title: str, table: pd.DataFrame | None) -
         shown = table.reset_index() if table.index.name else table
         header = [str(c) for c in shown.columns]
         cells = [[_cell(v) for v in row] for row in shown.itertuples(index=False)]
-        if len(header) > len(cells):  # transpose: fields down the side, records across
-            for start in range(0, len(cells), _PDF_COLUMNS_PER_PAGE):
-                chunk = cells[start : start + _PDF_COLUMNS_PER_PAGE]
+        widths = [
+            _width([h, *(r[k] for r in cells)], _PDF_CELL_CHARS) for k, h in enumerate(header)
+        ]
+        if sum(widths) > _PDF_LINE_CHARS:  # fields down the side, records across
+            names = _width(header, _PDF_NAME_CHARS)
+            cell = _width([c for r in cells for c in r], _PDF_CELL_CHARS)
+            per_page = max(1, min(8, (_PDF_LINE_CHARS - names) // cell))
+            for start in range(0, len(cells), per_page):
+                chunk = cells[start : start + per_page]
                 rows = [[name, *(r[k] for r in chunk)] for k, name in enumerate(header)]
-                part = _part(start, len(chunk), len(cells), "columns")
-                pdf.savefig(_table_page(rows, None, title + part))
+                for first in range(0, len(rows), _PDF_FIELDS_PER_PAGE):
+                    part = _part(start, len(chunk), len(cells), "records")
+                    if len(rows) > _PDF_FIELDS_PER_PAGE:
+                        part += f" (fields from {first + 1})"
+                    page = rows[first : first + _PDF_FIELDS_PER_PAGE]
+                    pdf.savefig(_table_page(page, None, title + part))
             return
         for start in range(0, len(cells), _PDF_ROWS_PER_PAGE):
             chunk = cells[start : start + _PDF_ROWS_PER_PAGE]
@@ -145,27 +176,51 @@ def _part(start: int, size: int, total: int, what: str) -> str:
 
 
 def _table_page(rows: list[list[str]], header: list[str] | None, title: str) -> Figure:
+    """One A4 landscape page with a table; texts longer than a cell allows become notes."""
+    import textwrap
+
     from matplotlib.figure import Figure
 
+    notes: list[str] = []
+
+    def short(text: str, limit: int = _PDF_CELL_CHARS) -> str:
+        if len(text) <= limit:
+            return text
+        notes.append(text)
+        return f"[note {len(notes)}]"
+
+    first = _PDF_NAME_CHARS if header is None else _PDF_CELL_CHARS
+    body = [[short(row[0], first), *(short(c) for c in row[1:])] for row in rows]
+    labels = None if header is None else [short(c) for c in header]
     page = Figure(figsize=(11.69, 8.27))
-    ax = page.add_axes((0.03, 0.05, 0.94, 0.85))
+    ax = page.add_axes((0.03, 0.2, 0.94, 0.72))
     ax.set_axis_off()
-    grid = ax.table(cellText=rows, colLabels=header, loc="upper center", cellLoc="right")
+    grid = ax.table(cellText=body, colLabels=labels, loc="upper center", cellLoc="right")
     grid.auto_set_font_size(False)
     grid.set_fontsize(8)
-    grid.auto_set_column_width(list(range(len(rows[0]))))
+    grid.auto_set_column_width(list(range(len(body[0]))))
     if header is None:  # transposed: the first column holds the field names
         for (_, col), cell in grid.get_celld().items():
             if col == 0:
                 cell.set_text_props(ha="left", weight="bold")
+    if notes:
+        text = "\n".join(
+            textwrap.fill(f"[note {k}] {n}", 180, subsequent_indent="    ")
+            for k, n in enumerate(notes, 1)
+        )
+        page.text(0.03, 0.17, text, va="top", fontsize=7, wrap=False)
     page.suptitle(title, fontsize=10)
     page.text(0.99, 0.01, "Made by radiochain", ha="right", fontsize=7, color="0.4")
     return page
 
 
 def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return "" if value != value else f"{value:.4g}"
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):  # type: ignore[call-overload]
+        return ""
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.4g}"
     return str(value)
 
 
