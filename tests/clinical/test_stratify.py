@@ -55,6 +55,7 @@ def test_every_criterion_is_sourced_or_flagged() -> None:
     known = sources()
     for rule in builtin_rules().values():
         for crit in rule.criteria:
+            assert crit.source or not crit.verified, (rule.name, crit.id)
             if crit.source:
                 assert crit.source in known, (rule.name, crit.id, crit.source)
 
@@ -70,7 +71,8 @@ def test_netpet_is_referenced_to_background_not_liver() -> None:
             "suvmax_sstr": [30.0, 4.0, 30.0, 1.5],
             "suvmax_fdg": [2.0, 6.0, 2.0, 6.0],
             "suv_liver": [8.0] * 4,
-            "suv_background": [2.0] * 4,
+            "suv_background_sstr": [2.0] * 4,
+            "suv_background_fdg": [1.5] * 4,
         }
     )
     result = stratify(lesions, resolve_rules(["netpet-p5"])).table
@@ -78,8 +80,21 @@ def test_netpet_is_referenced_to_background_not_liver() -> None:
     assert status(result, "a", "netpet-p5") == "eligible"
     # b: L2 SSTR 1.5 <= background with FDG 6 > background: P5, PRRT alone unsuitable
     assert status(result, "b", "netpet-p5") == "not eligible"
-    without = stratify(lesions.drop(columns=["suv_background"]), resolve_rules(["netpet-p5"]))
+    without = stratify(lesions.drop(columns=["suv_background_fdg"]), resolve_rules(["netpet-p5"]))
     assert set(without.table["status"]) == {"not evaluable"}
+    sources_of = result["sources"].iloc[0]
+    assert "Cancer Imaging" in sources_of["no-fdg-positive-sstr-negative"]
+
+
+def test_verified_must_be_a_boolean(tmp_path: Path) -> None:
+    path = tmp_path / "rule.yaml"
+    path.write_text(
+        "rule: r\nagent: a\ncitation: c\ncriteria:\n"
+        "  - id: x\n    patient: age_y > 1\n    verified: 'false'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="true or false"):
+        load_rule(path)
 
 
 def test_vision_and_therap() -> None:

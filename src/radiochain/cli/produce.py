@@ -157,7 +157,9 @@ def produce(
     dataset: Annotated[str, typer.Option(help="Nuclear dataset.")] = DEFAULT_DATASET,
     plot: Annotated[
         Path | None,
-        typer.Option(help="Write product and impurity activities over the history (.png/.html)."),
+        typer.Option(
+            help="Write product and impurity activities over the history (.png/.html/.pdf)."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:

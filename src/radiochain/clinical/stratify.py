@@ -172,7 +172,7 @@ def parse_rule(data: dict[str, Any], path: str = "rule") -> Rule:
                 among=among,
                 require=_require_text(item.get("require"), where),
                 optional=bool(item.get("optional", False)),
-                verified=bool(item.get("verified", True)),
+                verified=_flag(item.get("verified", True), f"{where}: verified"),
                 source=str(item.get("source", "")),
             )
         )
@@ -425,9 +425,31 @@ def evaluate_rule(
                 "eligible": status == "eligible",
                 "reasons": reasons,
                 "citation": rule.citation,
+                "sources": _criterion_sources(rule),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _flag(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise InputError(f"{where}: write true or false (unquoted), not {value!r}")
+    return value
+
+
+def _criterion_sources(rule: Rule) -> dict[str, str]:
+    """Criterion id -> citation of its threshold (``sources.csv`` key resolved), or "not
+    verified" for a flagged criterion without a source."""
+    from radiochain.clinical._data import sources
+
+    known = sources()
+    out: dict[str, str] = {}
+    for crit in rule.criteria:
+        if crit.source:
+            out[crit.id] = known.get(crit.source, crit.source)
+        elif not crit.verified:
+            out[crit.id] = "not verified"
+    return out
 
 
 @dataclass
