@@ -106,3 +106,51 @@ def test_negative_activity_row_is_reported() -> None:
     tac.loc[2, "activity_mbq"] = -5
     with pytest.raises(InputError, match=r"row 4: field .activity_mbq.: activity -5 is negative"):
         region_dosimetry(tac)
+
+
+def test_blood_curve_gives_red_marrow_self_dose() -> None:
+    # EANM blood-based method: marrow TIA = blood concentration TIA x RMBLR x marrow mass; for
+    # Lu-177 the 1170 g marrow absorbs its electrons, so D ~ [Ã_blood] x RMBLR x Δ_e (analytic
+    # non-penetrating limit), a few per cent more with the photons it also absorbs
+    from radiochain.physics.nuclide import Nuclide
+
+    c0, t_eff = 2e-3, 20.0  # MBq/mL at t=0, h
+    times = np.array([0.5, 2.0, 6.0, 24.0, 48.0, 96.0])
+    tac = pd.DataFrame(
+        {
+            "patient": "p1",
+            "region": "blood",
+            "kind": "blood",
+            "time_h": times,
+            "activity_mbq": c0 * np.exp(-LN2 * times / t_eff),
+            "administered_activity_gbq": 7.4,
+        }
+    )
+    with pytest.warns(UserWarning, match="cross-dose"):
+        (reg,) = region_dosimetry(tac)
+    assert reg.region == "red_marrow (from blood)"
+    assert reg.mass_g == 1170
+    tia_per_g = c0 * 1e6 * t_eff * H / LN2  # Bq s per mL (= per g of marrow, RMBLR 1)
+    delta_e = Nuclide("Lu-177").mean_energy["electron"] * 1.602176634e-13  # J per decay
+    nonpenetrating = tia_per_g * delta_e * 1e3  # Gy (J/kg with 1 g = 1e-3 kg)
+    assert 1.0 <= reg.dose_gy / nonpenetrating <= 1.10
+    doubled = tac.assign(rmblr=2.0)
+    with pytest.warns(UserWarning, match="RMBLR 2"):
+        (reg2,) = region_dosimetry(doubled)
+    assert reg2.dose_gy == pytest.approx(2 * reg.dose_gy)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("kind", "tumour", "field 'kind'"),
+        ("mass_g", 0.0, "give a mass > 0"),
+        ("rmblr", -1.0, "field 'rmblr'"),
+    ],
+)
+def test_bad_region_fields_are_input_errors(column: str, value: object, message: str) -> None:
+    tac = _tac(40.0, 0.02, 7.4e9).assign(**{column: value})
+    if column == "rmblr":
+        tac = tac.assign(kind="blood")
+    with pytest.raises(InputError, match=message):
+        region_dosimetry(tac)

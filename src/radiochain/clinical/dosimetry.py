@@ -16,14 +16,15 @@ Radiol. 58 (1985) 515, doi:10.1259/0007-1285-58-690-515; Baechler et al., Med. P
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from radiochain.clinical._data import table
-from radiochain.clinical.kinetics import ExponentialSum, TacFit, fit_tac
+from radiochain.clinical.kinetics import ClinicalWarning, ExponentialSum, TacFit, fit_tac
 from radiochain.clinical.svalues import reference_mass, sphere_s_value
 from radiochain.errors import InputError
 from radiochain.physics.nuclide import Nuclide
@@ -137,7 +138,8 @@ def read_tac_table(frame: pd.DataFrame, source: str = "TAC table") -> pd.DataFra
     """Check a time-activity table and bring it to base units.
 
     Columns: ``patient, region`` plus ``time_h`` or ``time_s``, ``activity_mbq`` or
-    ``activity_bq``; optional ``sigma_mbq``, ``mass_g``, ``kind`` (organ|lesion), ``nuclide``,
+    ``activity_bq``; optional ``sigma_mbq``, ``mass_g``, ``kind`` (organ|lesion|blood; for
+    ``blood`` the activity is a concentration per mL), ``rmblr``, ``nuclide``,
     ``administered_activity_gbq``.
 
     Raises
@@ -215,16 +217,22 @@ def region_dosimetry(
         where = f"{source}: patient {patient}, region {region}"
         nuc = Nuclide(str(sub["nuclide"].iloc[0]) if "nuclide" in sub else nuclide)
         kind = (
-            str(sub["kind"].iloc[0])
+            str(sub["kind"].iloc[0]).strip().lower()
             if "kind" in sub and pd.notna(sub["kind"].iloc[0])
-            else ("organ")
+            else "organ"
         )
+        if kind not in REGION_KINDS:
+            raise InputError(
+                f"{where}: field 'kind': {kind!r} is not one of {', '.join(REGION_KINDS)}"
+            )
         if "mass_g" in sub and pd.notna(sub["mass_g"].iloc[0]):
             mass = float(sub["mass_g"].iloc[0])
         elif kind == "lesion":
             raise InputError(f"{where}: a lesion needs its mass in column mass_g [g]")
         else:
-            mass = reference_mass(str(region))
+            mass = reference_mass("red_marrow" if kind == "blood" else str(region))
+        if not (math.isfinite(mass) and mass > 0):
+            raise InputError(f"{where}: field 'mass_g': {mass:g} g (give a mass > 0)")
         if "administered_activity_gbq" in sub and pd.notna(
             sub["administered_activity_gbq"].iloc[0]
         ):
@@ -246,5 +254,39 @@ def region_dosimetry(
             where=where,
         )
         s = float(sphere_s_value(nuc, mass))
-        results.append(RegionDose(str(patient), str(region), kind, mass, fit, s, fit.tia * s, a0))
+        tia = fit.tia
+        name = str(region)
+        if kind == "blood":  # blood concentration [Bq/mL] -> red-marrow self-dose
+            rmblr = _rmblr(sub, where)
+            tia = fit.tia * rmblr * mass  # [Bq s/g] x [g], marrow taken as 1 g/mL
+            fit = replace(fit, tia=tia)
+            name = f"red_marrow (from {region})"
+            warnings.warn(
+                f"{where}: red marrow from blood (RMBLR {rmblr:g}): self-dose only; the "
+                "cross-dose from the remainder of the body and from organs is not included",
+                ClinicalWarning,
+                stacklevel=2,
+            )
+        results.append(RegionDose(str(patient), name, kind, mass, fit, s, tia * s, a0))
     return results
+
+
+REGION_KINDS = ("organ", "lesion", "blood")
+"""``blood``: the curve is the blood activity concentration [MBq/mL]; the region becomes the
+red marrow (blood-based method of the EANM guideline, Hindorf et al., Eur. J. Nucl. Med. Mol.
+Imaging 37 (2010) 1238, doi:10.1007/s00259-010-1422-4)."""
+
+DEFAULT_RMBLR = 1.0
+"""Red-marrow-to-blood activity concentration ratio: 1 for [177Lu]Lu-DOTATATE, whose marrow
+concentration equals the blood's (Forrer et al., Erasmus MC, "Bone marrow dosimetry in peptide
+receptor radionuclide therapy with [177Lu-DOTA0,Tyr3]octreotate", Eur. J. Nucl. Med. Mol.
+Imaging; sources.csv ``forrer-marrow``); give column ``rmblr`` for other agents."""
+
+
+def _rmblr(sub: pd.DataFrame, where: str) -> float:
+    if "rmblr" not in sub or pd.isna(sub["rmblr"].iloc[0]):
+        return DEFAULT_RMBLR
+    value = pd.to_numeric(sub["rmblr"].iloc[0], errors="coerce")
+    if not (np.isfinite(value) and value > 0):
+        raise InputError(f"{where}: field 'rmblr': {sub['rmblr'].iloc[0]!r} (give a ratio > 0)")
+    return float(value)
