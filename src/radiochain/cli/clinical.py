@@ -133,7 +133,7 @@ def dosimetry_cmd(
         Path,
         typer.Argument(
             help="Time-activity table (CSV): patient, region, "
-            "time_h, activity_mbq [, mass_g, kind, nuclide]."
+            "time_h, activity_mbq [, mass_g, kind (organ/lesion/blood), rmblr, nuclide]."
         ),
     ],
     nuclide: Annotated[str, typer.Option("--nuclide", help="Nuclide.")] = "Lu-177",
