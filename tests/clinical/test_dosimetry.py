@@ -154,3 +154,26 @@ def test_bad_region_fields_are_input_errors(column: str, value: object, message:
         tac = tac.assign(kind="blood")
     with pytest.raises(InputError, match=message):
         region_dosimetry(tac)
+
+
+def test_alpha_emitter_progeny_are_counted_in_situ() -> None:
+    # Ac-225's daughters (Fr-221, At-217, Bi-213, Po-213...) each decay once per Ac-225 decay
+    # at the site: their energies add with their yields (the non-penetrating sum is the check)
+    from radiochain.clinical.svalues import _chain_yields
+    from radiochain.physics.nuclide import Nuclide
+
+    tac = _tac(200.0, 0.02, 8e6).assign(nuclide="Ac-225", mass_g=310.0)
+    with pytest.warns(UserWarning, match="non-penetrating"):
+        (chain,) = region_dosimetry(tac)
+    with pytest.warns(UserWarning, match="non-penetrating"):
+        (alone,) = region_dosimetry(tac, chain=False)
+    yields = _chain_yields(Nuclide("Ac-225"))
+    energy = {  # non-penetrating: electrons and alphas absorbed, photons ignored
+        n: sum(v for k, v in Nuclide(n).mean_energy.items() if k != "photon" and v == v)
+        for n in yields
+    }
+    expected = sum(yields[n] * energy[n] for n in yields) / energy["Ac-225"]
+    assert chain.dose_gy / alone.dose_gy == pytest.approx(expected, rel=1e-9)
+    assert 4.5 < expected < 5.2
+    # a daughter that outlives the parent by far (Tc-99 after Tc-99m) leaves the body first
+    assert set(_chain_yields(Nuclide("Tc-99m"))) == {"Tc-99m"}

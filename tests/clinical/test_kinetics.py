@@ -113,3 +113,51 @@ def test_non_converging_fit_falls_back_to_trapezoid(monkeypatch: pytest.MonkeyPa
         fit = fit_tac(TIMES, a, LU177, model="mono")
     assert fit.method == "trapezoid"
     assert fit.tia == pytest.approx(trapezoid_tia(TIMES, a, LU177))
+
+
+def test_row_order_does_not_change_a_weighted_fit() -> None:
+    # the uncertainties travel with their points when the curve is sorted by time
+    curve = ExponentialSum(np.array([2e8, 1e8]), np.array([LN2 / (3 * H), LN2 / (60 * H)]))
+    rng = np.random.default_rng(3)
+    acts = curve(TIMES) * (1 + 0.03 * rng.standard_normal(TIMES.size))
+    sigma = 0.03 * curve(TIMES) + 1e5
+    forward = fit_tac(TIMES, acts, LU177, sigma=sigma)
+    backward = fit_tac(TIMES[::-1], acts[::-1], LU177, sigma=sigma[::-1])
+    assert backward.model == forward.model
+    assert backward.tia == pytest.approx(forward.tia, rel=1e-9)
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan")])
+def test_bad_uncertainty_names_the_field(bad: float) -> None:
+    sigma = np.full(TIMES.size, 1e6)
+    sigma[2] = bad
+    with pytest.raises(InputError, match="point 3: field 'sigma_mbq'"):
+        fit_tac(TIMES, np.linspace(1e8, 1e7, TIMES.size), LU177, sigma=sigma)
+
+
+def test_one_point_needs_a_single_time_point_method() -> None:
+    t, a = np.array([48 * H]), np.array([5e7])
+    with pytest.raises(InputError, match="hanscheid"):
+        fit_tac(t, a, LU177)
+    fit = fit_tac(t, a, LU177, model="hanscheid")
+    assert fit.method == "single-point"
+    assert fit.tia == pytest.approx(float(hanscheid_tia(a, t)[0]))
+    assert fit.curve is not None
+    assert fit.curve.integral() == pytest.approx(fit.tia)
+    # Madsen with the true effective half-life is exact for a mono-exponential
+    t_eff = 40 * H
+    a48 = 1e8 * math.exp(-LN2 * 48 * H / t_eff)
+    madsen = fit_tac(t, np.array([a48]), LU177, model="madsen", effective_half_life=t_eff)
+    assert madsen.tia == pytest.approx(1e8 * t_eff / LN2, rel=1e-12)
+    with pytest.raises(InputError, match="effective half-life"):
+        fit_tac(t, a, LU177, model="madsen")
+
+
+def test_auto_does_not_fit_a_washout_to_a_rising_curve() -> None:
+    # uptake over the first day: with 4 points only the mono model is eligible, and it cannot
+    # rise, so auto falls back to the trapezoid and says why
+    t = np.array([1, 24, 72, 168]) * H
+    a = 1e8 * (np.exp(-LN2 * t / (50 * H)) - np.exp(-LN2 * t / (6 * H)))
+    with pytest.warns(ClinicalWarning, match="rises to its maximum"):
+        fit = fit_tac(t, a, LU177)
+    assert fit.method == "trapezoid"

@@ -141,12 +141,25 @@ def dosimetry_cmd(
         str | None, typer.Option("--administered", help="Administered activity, e.g. '7.4 GBq'.")
     ] = None,
     model: Annotated[
-        str, typer.Option("--model", help="auto, mono, bi, tri, uptake or trapezoid.")
+        str,
+        typer.Option(
+            "--model",
+            help="auto, mono, bi, tri, uptake or trapezoid; for one time point hanscheid, or "
+            "madsen (column effective_half_life_h).",
+        ),
     ] = "auto",
     report: Annotated[
         Path | None,
         typer.Option("--report", help="Folder for per-patient reports: HTML, PDF and PNG."),
     ] = None,
+    chain: Annotated[
+        bool,
+        typer.Option(
+            "--chain/--no-chain",
+            help="Count the progeny's emissions where the parent decays (in situ; default) or "
+            "the parent's only.",
+        ),
+    ] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Time-integrated activity, S-value and absorbed dose per organ and lesion (MIRD)."""
@@ -163,9 +176,17 @@ def dosimetry_cmd(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ClinicalWarning)
         results = region_dosimetry(
-            _read_csv(tac), nuclide=nuclide, administered_activity=a0, model=model, source=str(tac)
+            _read_csv(tac),
+            nuclide=nuclide,
+            administered_activity=a0,
+            model=model,
+            source=str(tac),
+            chain=chain,
         )
-    notes = [str(w.message) for w in caught if issubclass(w.category, ClinicalWarning)]
+    notes = list(
+        dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ClinicalWarning))
+    )
+    data_label = Nuclide(nuclide).dataset.label
     for note in notes:
         sys.stderr.write(f"radiochain: warning: {note}\n")
     rows = [r.to_dict() for r in results]
@@ -176,10 +197,11 @@ def dosimetry_cmd(
         from radiochain.clinical.figures import tac_figure
         from radiochain.reports.figures import save_figure
 
-        half_life = Nuclide(nuclide).half_life
         for patient in dict.fromkeys(r.patient for r in results):
             own = [r for r in results if r.patient == patient]
-            title = f"Patient {patient}: time-activity curves and absorbed doses ({nuclide})"
+            used = ", ".join(dict.fromkeys(r.nuclide for r in own))
+            half_life = Nuclide(own[0].nuclide).half_life
+            title = f"Patient {patient}: time-activity curves and absorbed doses ({used})"
             frame = pd.DataFrame([r.to_dict() for r in own]).drop(columns=["patient"])
             for suffix in (".html", ".pdf", ".png"):
                 fig = tac_figure(own, half_life, title)
@@ -191,6 +213,8 @@ def dosimetry_cmd(
             {
                 "tac": str(tac),
                 "nuclide": nuclide,
+                "nuclear_data": data_label,
+                "chain": chain,
                 "regions": _clean(rows),
                 "warnings": notes,
                 "report_files": files,
@@ -213,6 +237,11 @@ def dosimetry_cmd(
         )
     console = _console()
     console.print(out)
+    console.print(
+        f"nuclear data: {data_label}; S-values: self-dose, spheres of the region's mass"
+        + (", progeny counted in situ" if chain else ", parent only"),
+        markup=False,
+    )
     for f in files:
         console.print(f"report written to {f}")
 
@@ -228,13 +257,7 @@ def activity_cmd(
     """Largest activity per cycle and number of cycles within every organ limit."""
     import yaml
 
-    from radiochain.clinical.activity import (
-        Limit,
-        default_limits,
-        organs_from_mapping,
-        personalized_activity,
-    )
-    from radiochain.units import to_becquerel
+    from radiochain.clinical.activity import plan_for_patient
 
     if not patient.is_file():
         raise InputError(f"{patient}: file does not exist")
@@ -244,37 +267,20 @@ def activity_cmd(
         raise InputError(f"{patient}: not UTF-8 text ({err.reason}); save it as UTF-8") from None
     except yaml.YAMLError as err:
         raise InputError(f"{patient}: not valid YAML ({err})".replace("\n", " ")) from None
-    if not isinstance(spec, dict) or not isinstance(spec.get("organs"), dict):
+    if not isinstance(spec, dict):
         raise InputError(
             f"{patient}: needs 'organs:' with, per organ, "
             "dose_per_activity_gy_per_gbq (see docs/clinical.md)"
         )
-    organs = organs_from_mapping(spec["organs"], str(patient))
-    limits = default_limits(spec.get("limit_sets", ["default"]))
-    for organ, values in (spec.get("limits") or {}).items():
-        limits = [x for x in limits if x.organ != organ]
-        for quantity in ("dose", "bed"):
-            if f"{quantity}_gy" in values:
-                limits.append(
-                    Limit(
-                        organ,
-                        quantity,
-                        float(values[f"{quantity}_gy"]),
-                        f"{patient}",
-                    )
-                )
-    kwargs: dict[str, Any] = {}
-    for key in ("max_activity", "min_activity"):
-        if key in spec:
-            kwargs[key] = to_becquerel(str(spec[key]), default_unit=None, what=f"{patient}: {key}")
-    plan = personalized_activity(
-        organs,
-        limits,
-        cycles=spec.get("cycles"),
-        max_cycles=int(spec.get("max_cycles", 6)),
-        **kwargs,
-    )
-    payload = {"patient": spec.get("patient", patient.stem), **_clean(plan.to_dict())}
+    plan, limits = plan_for_patient(spec, str(patient))
+    payload = {
+        "patient": spec.get("patient", patient.stem),
+        **_clean(plan.to_dict()),
+        "limits": [
+            {"organ": x.organ, "quantity": x.quantity, "limit_gy": x.limit_gy, "source": x.source}
+            for x in limits
+        ],
+    }
     if as_json:
         _print_json_text(payload)
     else:
@@ -284,9 +290,13 @@ def activity_cmd(
             f"{plan.activity_per_cycle_bq / 1e9:.3g} GBq (limited by {plan.limiting_organ})"
         )
         for row in plan.to_dict()["organs"]:  # type: ignore[attr-defined]
+            if row["limit_quantity"] is None:
+                continue
+            bed = row["limit_quantity"] == "bed"
+            value = row["cumulative_bed_gy"] if bed else row["cumulative_dose_gy"]
             console.print(
-                f"  {row['organ']:<16} dose {row['cumulative_dose_gy']:.3g} Gy, "
-                f"{row['limit_quantity']} limit {row['limit_gy']} Gy"
+                f"  {row['organ']:<16} {'BED' if bed else 'dose'} {value:.3g} Gy of "
+                f"{row['limit_gy']:g} Gy limit ({row['fraction_of_limit']:.0%})"
             )
         if plan.note:
             console.print(f"  note: {plan.note}")
@@ -441,6 +451,7 @@ def release_cmd(
         "nuclide": nuclide,
         "activity_bq": a,
         "released_after_h": t_release / 3600,
+        "nuclear_data": Nuclide(nuclide).dataset.label,
         "dose_rate_basis": basis,
         "dose_rate_constant_usv_m2_per_mbq_h": k,
         "clearance": clearance or "physical decay",

@@ -311,3 +311,115 @@ def organs_from_mapping(
         except (TypeError, ValueError):
             raise InputError(f"{where}: organ {name!r}: values must be numbers") from None
     return organs
+
+
+PATIENT_KEYS = (
+    "patient",
+    "organs",
+    "limit_sets",
+    "limits",
+    "cycles",
+    "max_cycles",
+    "max_activity",
+    "min_activity",
+)
+"""Keys of a patient file (``radiochain clinical activity PATIENT.yaml``)."""
+
+
+def plan_for_patient(spec: Mapping[str, object], where: str) -> tuple[ActivityPlan, list[Limit]]:
+    """Personalized activity for one patient file: organs, limit sets, per-organ overrides of a
+    limit (``limits: {kidneys: {dose_gy: 23}}`` replaces the kidneys' *dose* limit only), cycles
+    and activity bounds.
+
+    Raises
+    ------
+    InputError
+        An unknown key, an organ without any limit (often a misspelt name), an override for an
+        organ that is not in ``organs:``, or bad values.
+    """
+    import difflib
+
+    from radiochain.units import to_becquerel
+
+    unknown = [k for k in spec if k not in PATIENT_KEYS]
+    if unknown:
+        key = str(unknown[0])
+        close = difflib.get_close_matches(key, PATIENT_KEYS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else f" (keys: {', '.join(PATIENT_KEYS)})"
+        raise InputError(f"{where}: unknown key {key!r}{hint}")
+    raw_organs = spec.get("organs")
+    if not isinstance(raw_organs, Mapping) or not raw_organs:
+        raise InputError(
+            f"{where}: needs 'organs:' with, per organ, dose_per_activity_gy_per_gbq "
+            "(see docs/clinical.md)"
+        )
+    organs = organs_from_mapping(raw_organs, where)
+    sets = spec.get("limit_sets", ["default"])
+    if isinstance(sets, str):
+        sets = [sets]
+    if not isinstance(sets, list):
+        raise InputError(f"{where}: limit_sets must be a list, e.g. [default, bodei-no-risk]")
+    limits = default_limits([str(x) for x in sets])
+    names = [o.organ for o in organs]
+    overrides = spec.get("limits") or {}
+    if not isinstance(overrides, Mapping):
+        raise InputError(f"{where}: limits must map organs to dose_gy/bed_gy values")
+    for organ, values in overrides.items():
+        if organ not in names:
+            raise InputError(
+                f"{where}: limits for organ {organ!r}, which is not under organs: "
+                f"({', '.join(names)})"
+            )
+        if not isinstance(values, Mapping) or not values or set(values) - {"dose_gy", "bed_gy"}:
+            raise InputError(
+                f"{where}: limits of {organ}: give dose_gy and/or bed_gy, e.g. {{dose_gy: 23}}"
+            )
+        quantity: Literal["dose", "bed"]
+        for quantity in ("dose", "bed"):
+            if f"{quantity}_gy" in values:
+                value = _positive(values[f"{quantity}_gy"], f"{where}: limits of {organ}")
+                limits = [x for x in limits if (x.organ, x.quantity) != (organ, quantity)]
+                limits.append(Limit(str(organ), quantity, value, where))
+    limited = {x.organ for x in limits}
+    for organ in organs:
+        if organ.organ not in limited:
+            close = difflib.get_close_matches(organ.organ, sorted(limited), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise InputError(
+                f"{where}: organ {organ.organ!r} has no limit in {', '.join(map(str, sets))} "
+                f"({hint}organs with limits: {', '.join(sorted(limited))}); fix the name or "
+                f"give limits: {{{organ.organ}: {{dose_gy: ...}}}}"
+            )
+        bed_limited = any(x.organ == organ.organ and x.quantity == "bed" for x in limits)
+        if bed_limited and math.isnan(organ.alpha_beta):
+            raise InputError(
+                f"{where}: organ {organ.organ!r} has a BED limit but no alpha_beta_gy "
+                "(and none in radiobiology.csv); give alpha_beta_gy and repair_half_time_h"
+            )
+    kwargs: dict[str, float] = {}
+    for key in ("max_activity", "min_activity"):
+        if key in spec:
+            kwargs[key] = to_becquerel(str(spec[key]), default_unit=None, what=f"{where}: {key}")
+    cycles = spec.get("cycles")
+    max_cycles = spec.get("max_cycles", 6)
+    for key, count in (("cycles", cycles), ("max_cycles", max_cycles)):
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+            raise InputError(f"{where}: {key} must be a whole number, not {count!r}")
+    plan = personalized_activity(
+        organs,
+        limits,
+        cycles=cycles,  # type: ignore[arg-type]
+        max_cycles=max_cycles,  # type: ignore[arg-type]
+        **kwargs,
+    )
+    return plan, limits
+
+
+def _positive(value: object, where: str) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise InputError(f"{where}: {value!r} is not a limit > 0 [Gy]")
+    return number

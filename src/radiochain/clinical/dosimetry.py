@@ -106,6 +106,7 @@ class RegionDose:
     s_value: float
     dose_gy: float
     administered_activity_bq: float
+    nuclide: str = ""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready summary (keys carry units)."""
@@ -114,6 +115,7 @@ class RegionDose:
         return {
             "patient": self.patient,
             "region": self.region,
+            "nuclide": self.nuclide,
             "kind": self.kind,
             "mass_g": self.mass_g,
             "method": self.fit.method,
@@ -195,6 +197,7 @@ def region_dosimetry(
     administered_activity: float | None = None,
     model: str = "auto",
     source: str = "TAC table",
+    chain: bool = True,
 ) -> list[RegionDose]:
     """Fit every region's curve and compute its self-dose (organ masses default to the
     reference adult; lesions need ``mass_g``).
@@ -209,7 +212,11 @@ def region_dosimetry(
         Default administered activity (column ``administered_activity_gbq`` overrides it),
         used for the per-GBq coefficients.
     model : str
-        ``auto``, a model name or ``trapezoid`` (see :func:`radiochain.clinical.kinetics.fit_tac`).
+        ``auto``, a model name, ``trapezoid`` or a single-time-point method (see
+        :func:`radiochain.clinical.kinetics.fit_tac`).
+    chain : bool
+        Count the progeny's emissions at the site (in situ, see
+        :func:`radiochain.clinical.svalues.emission_data`); False: the parent's only.
     """
     table_ = read_tac_table(tac, source)
     results = []
@@ -245,6 +252,12 @@ def region_dosimetry(
                 "or --administered '7.4 GBq')"
             )
         sigma = sub["sigma_bq"].to_numpy() if "sigma_bq" in sub else None
+        t_eff = None
+        if "effective_half_life_h" in sub and pd.notna(sub["effective_half_life_h"].iloc[0]):
+            t_eff = float(pd.to_numeric(sub["effective_half_life_h"].iloc[0], errors="coerce"))
+            if not (math.isfinite(t_eff) and t_eff > 0):
+                raise InputError(f"{where}: field 'effective_half_life_h': give hours > 0")
+            t_eff *= 3600
         fit = fit_tac(
             sub["time_s"].to_numpy(),
             sub["activity_bq"].to_numpy(),
@@ -252,8 +265,9 @@ def region_dosimetry(
             model=model,
             sigma=sigma,
             where=where,
+            effective_half_life=t_eff,
         )
-        s = float(sphere_s_value(nuc, mass))
+        s = float(sphere_s_value(nuc, mass, chain=chain))
         tia = fit.tia
         name = str(region)
         if kind == "blood":  # blood concentration [Bq/mL] -> red-marrow self-dose
@@ -267,7 +281,9 @@ def region_dosimetry(
                 ClinicalWarning,
                 stacklevel=2,
             )
-        results.append(RegionDose(str(patient), name, kind, mass, fit, s, tia * s, a0))
+        results.append(
+            RegionDose(str(patient), name, kind, mass, fit, s, tia * s, a0, nuclide=nuc.name)
+        )
     return results
 
 

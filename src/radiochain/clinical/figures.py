@@ -37,7 +37,10 @@ def tac_figure(regions: Sequence[RegionDose], half_life: float, title: str) -> F
         t_end = max(float(fit.times[-1]) * 1.5, 1.0)
         grid = np.linspace(0.0, t_end, 300)
         ax.plot(fit.times / 3600, fit.activities / 1e6, "o", color="k", label="measured")
-        label = fit.model if fit.method == "fit" else "trapezoid + physical tail"
+        label = {
+            "fit": fit.model,
+            "single-point": f"{fit.model} (single time point)",
+        }.get(fit.method, "trapezoid + physical tail")
         ax.plot(grid / 3600, fit.predict(grid, half_life) / 1e6, "-", label=label)
         ax.set_title(f"{reg.region}: {reg.dose_gy:.3g} Gy", fontsize="medium")
         ax.set_xlabel("time after administration [h]")

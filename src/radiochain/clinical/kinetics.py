@@ -88,7 +88,7 @@ class TacFit:
         AICc of every model tried.
     """
 
-    method: Literal["fit", "trapezoid"]
+    method: Literal["fit", "trapezoid", "single-point"]
     model: str
     tia: float
     times: FloatArray
@@ -121,6 +121,17 @@ def check_tac(
     InputError
         Lengths differ, fewer than one point, NaN, negative time or activity, repeated time.
     """
+    t, a, _ = _checked(times, activities, None, where)
+    return t, a
+
+
+def _checked(
+    times: npt.ArrayLike,
+    activities: npt.ArrayLike,
+    sigma: npt.ArrayLike | None,
+    where: str,
+) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """:func:`check_tac` that also validates the uncertainties and sorts them with the points."""
     t = np.asarray(times, dtype=float).ravel()
     a = np.asarray(activities, dtype=float).ravel()
     if t.shape != a.shape:
@@ -136,11 +147,25 @@ def check_tac(
                 f"{where}: point {k + 1}: {name} {values[k]:g} is negative "
                 "(times after administration and activities are >= 0)"
             )
+    sig = None
+    if sigma is not None:
+        sig = np.asarray(sigma, dtype=float).ravel()
+        if sig.shape != t.shape:
+            raise InputError(f"{where}: {sig.size} uncertainties for {t.size} points")
+        bad = ~np.isfinite(sig) | (sig <= 0)
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise InputError(
+                f"{where}: point {k + 1}: field 'sigma_mbq': {sig[k]:g} (give an uncertainty "
+                "> 0, or leave the column out)"
+            )
     order = np.argsort(t, kind="stable")
     t, a = t[order], a[order]
+    if sig is not None:
+        sig = sig[order]
     if np.any(np.diff(t) == 0):
         raise InputError(f"{where}: two points at the same time (give each time once)")
-    return t, a
+    return t, a, sig
 
 
 def trapezoid_tia(
@@ -251,7 +276,7 @@ def fit_model(
 
     if model not in MODELS:
         raise InputError(f"{where}: unknown model {model!r} (models: {', '.join(MODELS)}, auto)")
-    t, a = check_tac(times, activities, where)
+    t, a, sigma = _checked(times, activities, sigma, where)
     k = MODELS[model]
     if t.size < k:
         raise InputError(
@@ -305,6 +330,7 @@ def fit_tac(
     model: str = "auto",
     sigma: npt.ArrayLike | None = None,
     where: str = "time-activity curve",
+    effective_half_life: float | None = None,
 ) -> TacFit:
     """Time-integrated activity of a curve: fit (with model selection) or trapezoid.
 
@@ -316,9 +342,11 @@ def fit_tac(
     half_life : float [s]
         Physical half-life of the nuclide.
     model : str
-        ``auto`` (lowest AICc, see the module docstring), one of
-        :data:`MODELS`, or ``trapezoid``.
+        ``auto`` (lowest AICc, see the module docstring), one of :data:`MODELS`,
+        ``trapezoid``, or a single-time-point method (``hanscheid``, ``madsen``).
     sigma : array [Bq], optional
+    effective_half_life : float [s], optional
+        For ``madsen``: the prior (population or earlier-cycle) effective half-life.
 
     Returns
     -------
@@ -327,12 +355,14 @@ def fit_tac(
     Warns
     -----
     ClinicalWarning
-        No fit converged: the trapezoid with a physical tail is used instead.
+        No fit converged, or ``auto`` found a rising curve that only a washout model fitted:
+        the trapezoid with a physical tail is used instead.
 
     Raises
     ------
     InputError
-        Bad data, unknown model, or too few points for the model asked for.
+        Bad data, unknown model, one point without a single-time-point method, or too few
+        points for the model asked for.
 
     Examples
     --------
@@ -342,7 +372,14 @@ def fit_tac(
     >>> fit.model, round(float(fit.tia / (1e9 * 40 * 3600 / np.log(2))), 6)
     ('mono', 1.0)
     """
-    t, a = check_tac(times, activities, where)
+    t, a, sigma = _checked(times, activities, sigma, where)
+    if model in SINGLE_POINT:
+        return single_point_tac(t, a, model, effective_half_life, where=where)
+    if t.size < 2:
+        raise InputError(
+            f"{where}: 1 time point; a curve needs 2 or more (for one point use a single-time-"
+            "point method: model 'hanscheid', or 'madsen' with an effective half-life)"
+        )
     trapezoid = TacFit(
         method="trapezoid",
         model="trapezoid",
@@ -374,17 +411,29 @@ def fit_tac(
             failures.append(str(err))
     if not fits:
         reason = "; ".join(failures) or f"{where}: {t.size} point(s) are too few for any fit"
-        if t.size >= 2:
-            warnings.warn(
-                f"{reason}; using the trapezoid with a physical-decay tail",
-                ClinicalWarning,
-                stacklevel=2,
-            )
+        warnings.warn(
+            f"{reason}; using the trapezoid with a physical-decay tail",
+            ClinicalWarning,
+            stacklevel=2,
+        )
         return _note(trapezoid, f"{reason}; trapezoid used")
     candidates = {f.model: f.aicc for f in fits}
     lowest = min(f.aicc for f in fits)
     # within 2 of the lowest criterion, prefer the model with fewer parameters
     best = min((f for f in fits if f.aicc <= lowest + 2.0), key=lambda f: MODELS[f.model])
+    peak = int(np.argmax(a))
+    if best.model != "uptake" and peak > 0 and a[peak] > RISE * a[0]:
+        reason = (
+            f"{where}: the curve rises to its maximum at {t[peak] / 3600:g} h, which the chosen "
+            f"{best.model}-exponential washout cannot follow (add early points for the uptake "
+            "model, or choose --model uptake)"
+        )
+        warnings.warn(
+            f"{reason}; using the trapezoid with a physical-decay tail",
+            ClinicalWarning,
+            stacklevel=2,
+        )
+        return _note(trapezoid, f"{reason}; trapezoid used")
     return TacFit(
         method="fit",
         model=best.model,
@@ -396,6 +445,59 @@ def fit_tac(
         aicc=best.aicc,
         candidates=candidates,
         note="; ".join(failures),
+    )
+
+
+RISE = 1.2
+"""``auto`` rejects a washout-only fit when the curve's maximum exceeds its first point by more
+than this factor (a rise that noise alone rarely makes)."""
+
+SINGLE_POINT = ("hanscheid", "madsen")
+"""Single-time-point methods accepted as ``model``."""
+
+
+def single_point_tac(
+    times: npt.ArrayLike,
+    activities: npt.ArrayLike,
+    method: str,
+    effective_half_life: float | None = None,
+    *,
+    where: str = "time-activity curve",
+) -> TacFit:
+    """Time-integrated activity from one measurement (the latest, if several are given):
+    Hänscheid (``2 t / ln 2``) or Madsen (needs ``effective_half_life`` [s]).
+
+    Raises
+    ------
+    InputError
+        Unknown method, Madsen without an effective half-life, or a measurement at t = 0.
+    """
+    t, a = check_tac(times, activities, where)
+    t1, a1 = t[-1:], a[-1:]
+    if t1[0] <= 0:
+        raise InputError(f"{where}: a single-time-point estimate needs a measurement after t = 0")
+    if method == "hanscheid":
+        tia = float(hanscheid_tia(a1, t1)[0])
+        note = f"single time point at {t1[0] / 3600:g} h (Hanscheid 2t/ln2)"
+    elif method == "madsen":
+        if effective_half_life is None or not effective_half_life > 0:
+            raise InputError(
+                f"{where}: the madsen method needs an effective half-life (column "
+                "effective_half_life_h, e.g. a population value)"
+            )
+        tia = float(madsen_tia(a1, t1, effective_half_life)[0])
+        note = (
+            f"single time point at {t1[0] / 3600:g} h (Madsen, T_eff "
+            f"{effective_half_life / 3600:g} h)"
+        )
+    else:
+        raise InputError(f"{where}: unknown single-time-point method {method!r}")
+    # the mono-exponential each method assumes (Hänscheid: T_eff equal to the time of the
+    # measurement), drawn in reports; its integral is the estimate
+    lam = math.log(2) / (t1[0] if method == "hanscheid" else float(effective_half_life or 1.0))
+    curve = ExponentialSum(np.array([tia * lam]), np.array([lam]))
+    return TacFit(
+        method="single-point", model=method, tia=tia, times=t, activities=a, curve=curve, note=note
     )
 
 

@@ -100,8 +100,11 @@ def emission_data(nuclide: str | Nuclide, *, chain: bool = False) -> EmissionDat
     ----------
     nuclide : str or Nuclide
     chain : bool
-        Add the progeny's energies, weighted by their yield per parent decay, for a chain in
-        secular equilibrium that stays where the parent decays (e.g. Ac-225 and daughters).
+        Add the progeny's energies, weighted by their yield per parent decay: every daughter
+        atom formed at the site decays there (the "in situ" assumption for Ac-225, Ra-223,
+        Pb-212...), so over all time each contributes its yield. Progeny living more than
+        :data:`CHAIN_HALF_LIFE_RATIO` times longer than the parent (e.g. Tc-99 after Tc-99m)
+        and their descendants are left out: they leave the body first.
     """
     nuc = nuclide if isinstance(nuclide, Nuclide) else Nuclide(nuclide)
     yields = _chain_yields(nuc) if chain else {nuc.name: 1.0}
@@ -126,17 +129,26 @@ def emission_data(nuclide: str | Nuclide, *, chain: bool = False) -> EmissionDat
     )
 
 
+CHAIN_HALF_LIFE_RATIO = 100.0
+"""Progeny with a half-life above this multiple of the parent's are not counted in a chain."""
+
+
 def _chain_yields(nuc: Nuclide) -> dict[str, float]:
     yields: dict[str, float] = {nuc.name: 1.0}
+    longest = CHAIN_HALF_LIFE_RATIO * nuc.half_life
     for name in nuc.chain:
         parent = Nuclide(name, nuc.dataset)
-        if parent.stable:
+        if parent.stable or name not in yields:
             continue
         for mode in parent.decay_modes:
-            if mode.daughter and not Nuclide(mode.daughter, nuc.dataset).stable:
-                yields[mode.daughter] = yields.get(mode.daughter, 0.0) + yields.get(
-                    name, 0.0
-                ) * float(mode.fraction)
+            if not mode.daughter:
+                continue
+            daughter = Nuclide(mode.daughter, nuc.dataset)
+            if daughter.stable or daughter.half_life > longest:
+                continue
+            yields[mode.daughter] = yields.get(mode.daughter, 0.0) + yields[name] * float(
+                mode.fraction
+            )
     return yields
 
 
