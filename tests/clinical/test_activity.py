@@ -87,3 +87,73 @@ def test_personalized_activity_never_breaks_a_limit(
 def test_bad_organ_value() -> None:
     with pytest.raises(InputError, match="must be a positive number"):
         OrganKinetics("kidneys", -1.0)
+
+
+def _patient(**changes: object) -> dict[str, object]:
+    spec: dict[str, object] = {
+        "patient": "p",
+        "max_activity": "7.4 GBq",
+        "limit_sets": ["default", "bodei-no-risk"],
+        "organs": {
+            "kidneys": {"dose_per_activity_gy_per_gbq": 0.8, "effective_half_life_h": 40},
+            "red_marrow": {"dose_per_activity_gy_per_gbq": 0.035},
+        },
+    }
+    spec.update(changes)
+    return spec
+
+
+def test_patient_file_override_replaces_only_that_quantity() -> None:
+    from radiochain.clinical.activity import plan_for_patient
+
+    _, limits = plan_for_patient(_patient(limits={"kidneys": {"dose_gy": 18}}), "p.yaml")
+    kidneys = {(x.quantity, x.limit_gy) for x in limits if x.organ == "kidneys"}
+    assert kidneys == {("dose", 18.0), ("bed", 40.0)}  # the Bodei BED limit stays
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"organs": {"kidney": {"dose_per_activity_gy_per_gbq": 1.5}}}, "did you mean 'kidneys'"),
+        ({"cycle": 4}, "did you mean 'cycles'"),
+        ({"cycles": 2.5}, "whole number"),
+        ({"max_cycles": 0}, "at least 1"),
+        ({"min_activity": "9 GBq"}, "between 0 and max_activity"),
+        ({"limits": {"liver": {"dose_gy": 30}}}, "not under organs"),
+        ({"limits": {"kidneys": {"dose": 30}}}, "dose_gy and/or bed_gy"),
+        ({"limits": {"kidneys": {"dose_gy": "lots"}}}, "not a limit > 0"),
+        (
+            {"organs": {"kidneys": {"dose_per_activity_gy_per_gbq": 0.8}}},
+            "needs its effective_half_life_h",
+        ),
+        (
+            {"organs": {"kidneys": {"dose_per_activity_gy_per_gbq": 0.8, "alpha_beta_gy": 0}}},
+            "alpha_beta_gy",
+        ),
+        (
+            {"organs": {"kidneys": {"dose_per_activity_gy_per_gbq": 0.8, "prior_dose_gy": "x"}}},
+            "must be numbers",
+        ),
+    ],
+)
+def test_patient_file_mistakes_are_one_clear_error(
+    changes: dict[str, object], message: str
+) -> None:
+    from radiochain.clinical.activity import plan_for_patient
+
+    with pytest.raises(InputError, match=message):
+        plan_for_patient(_patient(**changes), "p.yaml")
+
+
+def test_bed_limit_with_the_dose_rate_effect_is_kept() -> None:
+    # Bodei-risk kidney BED 28 Gy, 0.8 Gy/GBq, T_eff 40 h, 2 cycles: the BED of the plan is at
+    # most the limit once the dose-rate effect is counted (G > 0)
+    from radiochain.clinical.activity import plan_for_patient
+
+    spec = _patient(limit_sets=["bodei-risk"], cycles=2, max_activity="30 GBq")
+    spec["organs"] = {"kidneys": {"dose_per_activity_gy_per_gbq": 0.8, "effective_half_life_h": 40}}
+    plan, _ = plan_for_patient(spec, "p.yaml")
+    row = plan.organs[plan.organs["limit_quantity"] == "bed"].iloc[0]
+    assert row["cumulative_bed_gy"] <= 28.0
+    assert row["cumulative_bed_gy"] == pytest.approx(28.0, rel=1e-9)
+    assert row["cumulative_bed_gy"] > row["cumulative_dose_gy"]

@@ -53,6 +53,15 @@ class OrganKinetics:
                 f"organ {self.organ}: dose per activity {self.dose_per_activity!r} must be a "
                 "positive number (e.g. 0.43 Gy/GBq)"
             )
+        for name, value in (
+            ("protraction", self.protraction),
+            ("prior_dose_gy", self.prior_dose),
+            ("prior_bed_gy", self.prior_bed),
+        ):
+            if not (math.isfinite(value) and value >= 0):
+                raise InputError(f"organ {self.organ}: {name} {value!r} must be a number >= 0")
+        if not (math.isnan(self.alpha_beta) or self.alpha_beta > 0):
+            raise InputError(f"organ {self.organ}: alpha_beta_gy {self.alpha_beta!r} must be > 0")
 
 
 @dataclass(frozen=True)
@@ -95,7 +104,7 @@ def max_activity_for(organ: OrganKinetics, limit: Limit, cycles: int) -> float:
     d = organ.dose_per_activity
     if limit.quantity == "dose":
         budget = limit.limit_gy - organ.prior_dose
-        return max(budget, 0.0) / (cycles * d)
+        return max(budget, 0.0) / (cycles * d) * _INSIDE
     if math.isnan(organ.alpha_beta):
         raise InputError(f"organ {organ.organ}: a BED limit needs alpha_beta_gy")
     budget = (limit.limit_gy - organ.prior_bed) / cycles
@@ -103,8 +112,13 @@ def max_activity_for(organ: OrganKinetics, limit: Limit, cycles: int) -> float:
         return 0.0
     quad = organ.protraction * d * d / organ.alpha_beta
     if quad <= 0:
-        return budget / d
-    return (-d + math.sqrt(d * d + 4 * quad * budget)) / (2 * quad)
+        return budget / d * _INSIDE
+    # positive root of quad A^2 + d A - budget = 0, in the form without cancellation
+    return 2 * budget / (d + math.sqrt(d * d + 4 * quad * budget)) * _INSIDE
+
+
+_INSIDE = 1 - 1e-12
+"""Rounding margin: a largest activity never lands a few ulp above its limit."""
 
 
 @dataclass
@@ -200,7 +214,19 @@ def personalized_activity(
     """
     if not organs:
         raise InputError("give at least one organ with its dose per activity")
+    if not (math.isfinite(max_activity) and max_activity > 0):
+        raise InputError(f"max_activity {max_activity!r} Bq must be > 0")
+    if not 0 <= min_activity <= max_activity:
+        raise InputError(
+            f"min_activity {min_activity / 1e9:g} GBq must lie between 0 and max_activity "
+            f"{max_activity / 1e9:g} GBq"
+        )
+    if max_cycles < 1:
+        raise InputError(f"max_cycles {max_cycles} must be at least 1")
     limits = list(default_limits()) if limits is None else list(limits)
+    for lim in limits:
+        if not (math.isfinite(lim.limit_gy) and lim.limit_gy > 0):
+            raise InputError(f"limit of {lim.organ} ({lim.quantity}) {lim.limit_gy!r} must be > 0")
     names = {o.organ for o in organs}
     binding = [lim for lim in limits if lim.organ in names]
 
@@ -293,6 +319,9 @@ def organs_from_mapping(
             else:
                 t_rep_s = float(t_rep) * 3600  # type: ignore[arg-type]
             t_eff = spec.get("effective_half_life_h")
+            for key, value in (("effective_half_life_h", t_eff), ("repair_half_time_h", t_rep)):
+                if value is not None and not float(value) > 0:  # type: ignore[arg-type]
+                    raise InputError(f"{where}: organ {name!r}: {key} {value!r} must be > 0")
             g = (
                 float(protraction_factor_mono(float(t_eff) * 3600, t_rep_s))  # type: ignore[arg-type]
                 if t_eff is not None and not math.isnan(t_rep_s)
@@ -308,6 +337,11 @@ def organs_from_mapping(
                     float(spec.get("prior_bed_gy", 0.0)),  # type: ignore[arg-type]
                 )
             )
+        except InputError as err:
+            message = str(err)
+            raise InputError(
+                message if message.startswith(where) else f"{where}: {message}"
+            ) from None
         except (TypeError, ValueError):
             raise InputError(f"{where}: organ {name!r}: values must be numbers") from None
     return organs
@@ -395,6 +429,12 @@ def plan_for_patient(spec: Mapping[str, object], where: str) -> tuple[ActivityPl
             raise InputError(
                 f"{where}: organ {organ.organ!r} has a BED limit but no alpha_beta_gy "
                 "(and none in radiobiology.csv); give alpha_beta_gy and repair_half_time_h"
+            )
+        if bed_limited and not organ.protraction > 0:
+            raise InputError(
+                f"{where}: organ {organ.organ!r} has a BED limit, which needs its "
+                "effective_half_life_h and a repair half-time (repair_half_time_h, or "
+                "radiobiology.csv): without them the BED would be underestimated"
             )
     kwargs: dict[str, float] = {}
     for key in ("max_activity", "min_activity"):
