@@ -287,3 +287,34 @@ def test_report_into_a_file_is_one_clear_error(
     assert err.count("\n") == 1
     assert "cannot write" in err
     assert blocker.read_text(encoding="utf-8") == "keep me"  # nothing the user gave is lost
+
+
+def test_to_demand_keeps_the_users_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from radiochain.network.examples import copy_example
+
+    network = copy_example("tiny", tmp_path / "tiny")
+    # tiny's files hold a user's own spellings: "6.8 GBq" in demand.csv, "2" (not "2.0") in
+    # lanes.csv; none of them may change
+    assert "6.8 GBq" in (network / "demand.csv").read_text(encoding="utf-8")
+    plans = tmp_path / "plans.csv"
+    plans.write_text(
+        "patient,hospital,product,first_date,cycles,interval_d,activity\n"
+        "p99,hospital-a,lu177-psma,2026-02-02,2,42,6.8 GBq\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "new"
+    code, _, _ = run(capsys, "to-demand", str(plans), str(network), "--out", str(out))
+    assert code == 0
+    for file in network.iterdir():
+        before = file.read_text(encoding="utf-8")
+        after = (out / file.name).read_text(encoding="utf-8")
+        assert after.startswith(before), file.name  # every cell as the user wrote it
+    assert "p99-c2" in (out / "demand.csv").read_text(encoding="utf-8")
+    code, _, err = run(capsys, "to-demand", str(plans), str(network), "--out", str(network))
+    assert code == 2
+    assert "never changed" in err
+    code, _, err = run(capsys, "to-demand", str(plans), str(network), "--out", str(out))
+    assert code == 2
+    assert "not empty" in err

@@ -60,5 +60,40 @@ def test_read_plans_errors_name_row_and_field() -> None:
 
 def test_unknown_hospital() -> None:
     reg = Regimen("p", "nowhere", "lu177-psma", dt.date(2026, 2, 2), 1, 42)
-    with pytest.raises(InputError, match="hospital 'nowhere'"):
+    with pytest.raises(InputError, match="'nowhere' is not a site"):
         regimens_to_demand(tiny(), [reg])
+    pharmacy = Regimen("p", "pharmacy", "lu177-psma", dt.date(2026, 2, 2), 1, 42)
+    with pytest.raises(InputError, match="'pharmacy' is not a hospital"):
+        regimens_to_demand(tiny(), [pharmacy])
+
+
+def _plan(**changes: object) -> pd.DataFrame:
+    row: dict[str, object] = {
+        "patient": "a",
+        "hospital": "hospital-a",
+        "product": "lu177-psma",
+        "first_date": "2026-02-02",
+        "cycles": 4,
+        "interval_d": 42,
+        "window_d": 7,
+    }
+    row.update(changes)
+    return pd.DataFrame([row])
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"interval_d": 7}, "windows of consecutive cycles overlap"),
+        ({"activity": "0 GBq"}, "activity > 0"),
+        ({"cycles": 10**6, "interval_d": 10**4, "window_d": 0}, "run past the calendar"),
+    ],
+)
+def test_plans_that_cannot_be_scheduled(changes: dict[str, object], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        read_plans(_plan(**changes))
+
+
+def test_blank_one_sided_window_falls_back_to_window_d() -> None:
+    (reg,) = read_plans(_plan(window_before_d=float("nan"), window_after_d=3))
+    assert (reg.window_before_d, reg.window_after_d) == (7, 3)

@@ -177,3 +177,14 @@ def test_alpha_emitter_progeny_are_counted_in_situ() -> None:
     assert 4.5 < expected < 5.2
     # a daughter that outlives the parent by far (Tc-99 after Tc-99m) leaves the body first
     assert set(_chain_yields(Nuclide("Tc-99m"))) == {"Tc-99m"}
+
+
+def test_blank_ids_and_inconsistent_region_fields_are_errors() -> None:
+    tac = _tac(40.0, 0.02, 7.4e9)
+    blank = tac.astype({"region": object})
+    blank.loc[3, "region"] = " "
+    with pytest.raises(InputError, match="row 5: field 'region' is empty"):
+        region_dosimetry(blank)
+    mixed = tac.assign(mass_g=[300.0, 300.0, 310.0, 300.0, 300.0])
+    with pytest.raises(InputError, match="'mass_g' differs between rows"):
+        region_dosimetry(mixed)

@@ -28,14 +28,30 @@ def register(app: typer.Typer) -> None:
     app.add_typer(clinical_app, name="clinical")
 
 
+_TEXT_COLUMNS = ("patient", "region", "lesion", "hospital", "product", "site", "appointment")
+"""Identifiers read as text, so that '007' stays '007'."""
+
+
 def _read_csv(path: Path) -> Any:
+    import csv
+
     import pandas as pd
 
     if not path.is_file():
         raise InputError(f"{path}: file does not exist")
     try:
-        return pd.read_csv(path, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            width = len(next(reader, []))
+            for record in reader:
+                if len(record) > width and any(c.strip() for c in record[width:]):
+                    raise InputError(
+                        f"{path}: row {reader.line_num} has {len(record)} cells, the header "
+                        f'{width} (quote a cell that contains a comma, e.g. "6,8 GBq", or '
+                        "write decimals with a point)"
+                    )
+        return pd.read_csv(path, skipinitialspace=True, dtype=dict.fromkeys(_TEXT_COLUMNS, str))
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, csv.Error) as err:
         raise InputError(f"{path}: not a readable CSV file ({err})".replace("\n", " ")) from None
 
 
@@ -509,17 +525,20 @@ def to_demand_cmd(
         ),
     ],
     network: Annotated[Path, typer.Argument(help="Network folder (or .json).")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the new network.")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="New folder for the network with the appointments added."),
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Add every planned cycle as an appointment to a copy of the network's demand table."""
     from radiochain.clinical.demand import read_plans, regimens_to_demand
-    from radiochain.network.io import read_network, write_network
+    from radiochain.network.io import read_network, write_extended
 
     regimens = read_plans(_read_csv(plans), str(plans))
     base = read_network(network)
     new = regimens_to_demand(base, regimens)
-    path = write_network(new, out)
+    path = write_extended(network, new, out)
     added = len(new.demand) - len(base.demand)
     dates = sorted(str(a["date"]) for r in regimens for a in r.appointments())
     first, last = (dates[0], dates[-1]) if dates else (None, None)

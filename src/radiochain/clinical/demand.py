@@ -119,34 +119,53 @@ def read_plans(frame: pd.DataFrame, source: str = "plans") -> list[Regimen]:
                 "(write YYYY-MM-DD)"
             ) from None
         window = row.get("window_d")
-        before = row.get("window_before_d", window)
-        after = row.get("window_after_d", window)
+        before = row.get("window_before_d")
+        after = row.get("window_after_d")
+        before = window if before is None or pd.isna(before) else before
+        after = window if after is None or pd.isna(after) else after
         activity = None
         if "activity" in row and pd.notna(row["activity"]):
             activity = to_becquerel(
                 str(row["activity"]), default_unit=None, what=f"{where}: field 'activity'"
             )
         elif "activity_gbq" in row and pd.notna(row["activity_gbq"]):
-            activity = to_becquerel(float(row["activity_gbq"]) * 1e9, what=f"{where}: activity")
-        regimens.append(
-            Regimen(
-                patient=str(row["patient"]).strip(),
-                hospital=str(row["hospital"]).strip(),
-                product=str(row["product"]).strip(),
-                first_date=first,
-                cycles=_int(row["cycles"], where, "cycles", 1),
-                interval_d=_int(row["interval_d"], where, "interval_d", 1),
-                window_before_d=0 if pd.isna(before) else _int(before, where, "window_before_d", 0),
-                window_after_d=0 if pd.isna(after) else _int(after, where, "window_after_d", 0),
-                activity_bq=activity,
-                start_cycle=_int(
-                    row.get("start_cycle", 1) if pd.notna(row.get("start_cycle", 1)) else 1,
-                    where,
-                    "start_cycle",
-                    1,
-                ),
+            activity = to_becquerel(
+                f"{row['activity_gbq']} GBq", default_unit=None, what=f"{where}: activity_gbq"
             )
+        if activity is not None and not activity > 0:
+            raise InputError(f"{where}: field 'activity': give an activity > 0, e.g. '7.4 GBq'")
+        regimen = Regimen(
+            patient=str(row["patient"]).strip(),
+            hospital=str(row["hospital"]).strip(),
+            product=str(row["product"]).strip(),
+            first_date=first,
+            cycles=_int(row["cycles"], where, "cycles", 1),
+            interval_d=_int(row["interval_d"], where, "interval_d", 1),
+            window_before_d=0 if pd.isna(before) else _int(before, where, "window_before_d", 0),
+            window_after_d=0 if pd.isna(after) else _int(after, where, "window_after_d", 0),
+            activity_bq=activity,
+            start_cycle=_int(
+                row.get("start_cycle", 1) if pd.notna(row.get("start_cycle", 1)) else 1,
+                where,
+                "start_cycle",
+                1,
+            ),
         )
+        width = regimen.window_before_d + regimen.window_after_d
+        if regimen.cycles > 1 and width >= regimen.interval_d:
+            raise InputError(
+                f"{where}: windows of consecutive cycles overlap ({regimen.window_before_d} d "
+                f"before + {regimen.window_after_d} d after >= interval {regimen.interval_d} d), "
+                "so cycles could swap; keep the window narrower than the interval"
+            )
+        try:
+            regimen.appointments()
+        except OverflowError:
+            raise InputError(
+                f"{where}: {regimen.cycles} cycles every {regimen.interval_d} d run past the "
+                "calendar (check cycles and interval_d)"
+            ) from None
+        regimens.append(regimen)
     return regimens
 
 
@@ -173,10 +192,12 @@ def regimens_to_demand(network: Network, regimens: Iterable[Regimen]) -> Network
         )
     for reg in regimens:
         where = f"plan of patient {reg.patient}"
-        if reg.hospital not in new.sites.index:
+        hospitals = new.sites.index[new.sites["kind"] == "hospital"]
+        if reg.hospital not in hospitals:
+            what = "not a hospital" if reg.hospital in new.sites.index else "not a site"
             raise InputError(
-                f"{where}: hospital {reg.hospital!r} is not a site of network {new.name} "
-                f"(hospitals: {', '.join(new.sites.index[new.sites['kind'] == 'hospital'])})"
+                f"{where}: {reg.hospital!r} is {what} of network {new.name} "
+                f"(hospitals: {', '.join(hospitals)})"
             )
         if reg.product not in new.products.index:
             raise InputError(

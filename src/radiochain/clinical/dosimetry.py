@@ -178,8 +178,13 @@ def read_tac_table(frame: pd.DataFrame, source: str = "TAC table") -> pd.DataFra
         out[column] = values
     if "sigma_mbq" in out:
         out["sigma_bq"] = pd.to_numeric(out["sigma_mbq"], errors="coerce") * 1e6
-    out["patient"] = out["patient"].astype("string").str.strip()
-    out["region"] = out["region"].astype("string").str.strip()
+    for column in ("patient", "region"):
+        text = out[column].astype("string").str.strip()
+        blank = text.isna() | (text == "")
+        if blank.any():
+            row = int(np.flatnonzero(blank.to_numpy())[0])
+            raise InputError(f"{source}: row {row + 2}: field {column!r} is empty")
+        out[column] = text
     return out
 
 
@@ -222,6 +227,12 @@ def region_dosimetry(
     results = []
     for (patient, region), sub in table_.groupby(["patient", "region"], sort=False):
         where = f"{source}: patient {patient}, region {region}"
+        for column in PER_REGION:
+            if column in sub and sub[column].nunique(dropna=False) > 1:
+                raise InputError(
+                    f"{where}: field {column!r} differs between rows "
+                    f"({', '.join(map(str, sub[column].unique()))}); give one value per region"
+                )
         nuc = Nuclide(str(sub["nuclide"].iloc[0]) if "nuclide" in sub else nuclide)
         kind = (
             str(sub["kind"].iloc[0]).strip().lower()
@@ -286,6 +297,16 @@ def region_dosimetry(
         )
     return results
 
+
+PER_REGION = (
+    "mass_g",
+    "kind",
+    "nuclide",
+    "administered_activity_gbq",
+    "rmblr",
+    "effective_half_life_h",
+)
+"""Columns that describe a whole region: one value on all its rows."""
 
 REGION_KINDS = ("organ", "lesion", "blood")
 """``blood``: the curve is the blood activity concentration [MBq/mL]; the region becomes the

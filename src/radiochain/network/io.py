@@ -339,3 +339,64 @@ def read_json(path: str | Path, *, strict: bool = False) -> Network:
     if strict and errors:
         raise NetworkError(f"{path}: {len(errors)} problem(s); first: {errors[0]}", errors)
     return network
+
+
+def write_extended(base: str | Path, network: Network, path: str | Path) -> Path:
+    """Write ``network`` — ``base``'s network with rows added — keeping every file and cell of
+    ``base`` as the user wrote it: the folder is copied, and only the added rows (and any column
+    they need) are written, in the network's canonical text.
+
+    ``base`` may also be a ``.json`` network, which is written again whole (:func:`write_json`).
+
+    Raises
+    ------
+    InputError
+        ``path`` is ``base`` itself (the input would be changed), or the copy fails.
+    """
+    import shutil
+
+    source, target = Path(base), Path(path)
+    if target.resolve() == source.resolve():
+        raise InputError(f"--out {target}: give a new folder (the input network is never changed)")
+    if source.suffix.lower() == ".json":
+        return write_json(network, target)
+    original = read_network(source)
+    try:
+        if target.exists() and any(target.iterdir()):
+            raise InputError(f"--out {target}: the folder is not empty (give a new folder)")
+        shutil.copytree(source, target, dirs_exist_ok=True)
+    except OSError as err:
+        raise InputError(f"cannot write {target}: {err.strerror or err}") from None
+    for table, frame in network.tables.items():
+        old = original.tables[table]
+        added = frame.index.difference(old.index, sort=False)
+        if len(added) == 0:
+            continue
+        schema = schemas()[table]
+        file = target / schema.file
+        if file.exists():
+            cells, _, _ = read_table_csv(file)
+            header = list(cells.columns)
+        else:
+            cells, header = pd.DataFrame(), []
+        new = pd.DataFrame({schema.index: frame.loc[added].index.astype(str)})
+        for attr in schema.attributes:
+            if attr.name != schema.index:
+                new[attr.name] = format_column(attr, frame.loc[added, attr.name]).to_numpy()
+        wanted = [c for c in new.columns if c not in header and (new[c] != "").any()]
+        columns = header + wanted if header else list(new.columns)
+        if wanted or not header:  # rewrite: the old cells as text, empty in the new columns
+            old_rows = cells.reindex(columns=columns, fill_value="").fillna("")
+            lines = [_csv_line(columns)] + [
+                _csv_line(r) for r in old_rows.itertuples(index=False, name=None)
+            ]
+            text = "".join(lines)
+        else:
+            text = file.read_text(encoding="utf-8-sig")
+            if text and not text.endswith(("\n", "\r")):
+                text += "\n"
+        rows = new.reindex(columns=columns, fill_value="")
+        text += "".join(_csv_line(r) for r in rows.itertuples(index=False, name=None))
+        file.write_text(text, encoding="utf-8", newline="")
+    read_network(target)  # the result must read back
+    return target
