@@ -184,6 +184,9 @@ def unit_dimension(unit: str, dimensions: Iterable[Dimension]) -> tuple[Dimensio
     return found
 
 
+_DECIMAL_COMMA = re.compile(r"^([+-]?\d+),(\d+)(?=\s*[A-Za-zµμ]|\s*$)")
+
+
 def parse_quantity(
     value: str | float | int,
     dimensions: Iterable[Dimension],
@@ -228,6 +231,11 @@ def parse_quantity(
             )
         return parse_quantity(f"{value!r} {default_unit}", dims, what=what)
     text = str(value).strip()
+    if _DECIMAL_COMMA.match(text):
+        raise UnitError(
+            f"{what}: {text!r} has a comma in its number; write decimals with a point and no "
+            f"thousands separator (e.g. {_EXAMPLE[dims[0]]!r})"
+        )
     pos = 0
     total = 0.0
     dim_seen: Dimension | None = None

@@ -318,3 +318,18 @@ def test_to_demand_keeps_the_users_files(
     code, _, err = run(capsys, "to-demand", str(plans), str(network), "--out", str(out))
     assert code == 2
     assert "not empty" in err
+
+
+def test_stratify_names_a_misspelt_uptake_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "lesions.csv"
+    path.write_text(
+        "patient,lesion,site,size_mm,suv_max_psma,suv_liver\np1,l1,bone,12,25,6\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "stratify", str(path))
+    assert code == 0
+    assert "no column 'suvmax_psma'" in err
+    assert "did you mean 'suv_max_psma'?" in err
+    assert err.count("\n") == 1  # only the likely typo, not every agent's column

@@ -188,3 +188,13 @@ def test_blank_ids_and_inconsistent_region_fields_are_errors() -> None:
     mixed = tac.assign(mass_g=[300.0, 300.0, 310.0, 300.0, 300.0])
     with pytest.raises(InputError, match="'mass_g' differs between rows"):
         region_dosimetry(mixed)
+
+
+def test_wrong_nuclide_is_flagged() -> None:
+    # a 40 h clearance cannot belong to Lu-178 (half-life 28 min)
+    tac = _tac(40.0, 0.02, 7.4e9).assign(nuclide="Lu-178")
+    with (
+        pytest.warns(UserWarning, match="non-penetrating"),
+        pytest.warns(UserWarning, match="slower than the physical decay of Lu-178"),
+    ):
+        region_dosimetry(tac)

@@ -81,3 +81,11 @@ def test_format_quantity() -> None:
     assert format_quantity(7.4e9, "activity") == "7.4 GBq"
     assert format_quantity(86400.0, "time") == "1 d"
     assert format_quantity(0.0, "activity") == "0 Bq"
+
+
+@pytest.mark.parametrize("text", ["7,4 GBq", "7,4GBq", "1,000 MBq", "7,4"])
+def test_comma_in_a_number_is_named(text: str) -> None:
+    from radiochain.units import to_becquerel
+
+    with pytest.raises(UnitError, match="has a comma in its number"):
+        to_becquerel(text, default_unit=None)

@@ -55,6 +55,30 @@ def _read_csv(path: Path) -> Any:
         raise InputError(f"{path}: not a readable CSV file ({err})".replace("\n", " ")) from None
 
 
+def _hint_missing_columns(rules: Any, table: Any, extra: Any, name: str) -> None:
+    """A warning for a column that rules need and the tables lack when a column of the tables
+    that no rule reads looks like it (a misspelt header would otherwise make patients 'not
+    evaluable' without a word)."""
+    import difflib
+
+    available = set(table.columns) | (set(extra.columns) if extra is not None else set())
+    read = {c for rule in rules for crit in rule.criteria for c in crit.names}
+    unread = sorted(available - read)
+    needed: dict[str, list[str]] = {}
+    for rule in rules:
+        for crit in rule.criteria:
+            for column in sorted(crit.names - available):
+                needed.setdefault(column, []).append(rule.name)
+    for column, users in needed.items():
+        close = difflib.get_close_matches(column, unread, n=1, cutoff=0.8)
+        if close:
+            rules_text = ", ".join(dict.fromkeys(users))
+            _warn(
+                f"{name} has no column {column!r} (read by {rules_text}); did you mean "
+                f"{close[0]!r}?"
+            )
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, float) and value != value:
         return None
@@ -97,6 +121,7 @@ def stratify_cmd(
     extra = _read_csv(patients) if patients else None
     rules = resolve_rules(rule or None, rule_file or ())
     result = stratify(table, rules, extra, strict=bool(rule))
+    _hint_missing_columns(rules, table, extra, lesions.name)
     if as_json:
         _print_json_text(
             {

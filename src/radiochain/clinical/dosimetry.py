@@ -278,6 +278,18 @@ def region_dosimetry(
             where=where,
             effective_half_life=t_eff,
         )
+        t_pts, a_pts = fit.times, fit.activities
+        if t_pts.size >= 2 and a_pts[-2] > 0:
+            # the tail cannot fall much slower than physical decay once uptake has ended
+            physical = math.exp(-nuc.decay_constant * float(t_pts[-1] - t_pts[-2]))
+            if a_pts[-1] / a_pts[-2] > 2 * physical:
+                warnings.warn(
+                    f"{where}: the last points fall slower than the physical decay of "
+                    f"{nuc.name} (half-life {nuc.half_life / 3600:.4g} h) allows: check the "
+                    "nuclide and the times",
+                    ClinicalWarning,
+                    stacklevel=2,
+                )
         s = float(sphere_s_value(nuc, mass, chain=chain))
         tia = fit.tia
         name = str(region)

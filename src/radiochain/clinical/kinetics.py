@@ -510,8 +510,8 @@ def hanscheid_tia(activity: npt.ArrayLike, time: npt.ArrayLike) -> FloatArray:
 
     :math:`\\tilde A \\approx A(t) \\, 2t / \\ln 2`. For a mono-exponential curve with
     :math:`x = \\lambda_{eff} t` the ratio to the true value is :math:`(2/\\ln 2)\\, x e^{-x}`:
-    at most +6.1 % (at :math:`t = T_{eff}/\\ln 2`), exact at :math:`x \\approx 0.71` and
-    :math:`x \\approx 1.34`, and poor far from :math:`t \\approx T_{eff}`.
+    at most +6.1 % (at :math:`t = T_{eff}/\\ln 2`), exact at :math:`t = T_{eff}` and
+    :math:`t = 2 T_{eff}` (:math:`x = \\ln 2, 2 \\ln 2`), and poor far from them.
 
     Parameters
     ----------

@@ -315,7 +315,7 @@ def _lesion_outcome(crit: Criterion, sub: pd.DataFrame) -> tuple[Outcome, str]:
         "false": ", ".join(map(str, names[false])),
         "unknown": ", ".join(map(str, names[unknown])),
     }
-    count = f"{n_true} of {n} lesion(s) meet it"
+    count = f"{n_true} of {n} lesion(s) match"
     need = crit.require
     outcome: Outcome
     if need == "any":
@@ -323,11 +323,11 @@ def _lesion_outcome(crit: Criterion, sub: pd.DataFrame) -> tuple[Outcome, str]:
     elif need == "all":
         outcome = "fail" if n_false else ("unknown" if n_unknown else "pass")
         if n_false:
-            count += f"; not: {listed['false']}"
+            count += f"; these do not: {listed['false']}"
     elif need == "none":
         outcome = "fail" if n_true else ("unknown" if n_unknown else "pass")
         if n_true:
-            count += f": {listed['true']}"
+            count += f", which the rule excludes: {listed['true']}"
     else:
         match = _REQUIRE.match(need)
         assert match is not None
