@@ -333,3 +333,10 @@ def test_stratify_names_a_misspelt_uptake_column(
     assert "no column 'suvmax_psma'" in err
     assert "did you mean 'suv_max_psma'?" in err
     assert err.count("\n") == 1  # only the likely typo, not every agent's column
+
+
+def test_help_lists_every_bundled_rule() -> None:
+    from radiochain.cli.clinical import BUILTIN_RULES
+    from radiochain.clinical.stratify import builtin_rules
+
+    assert set(BUILTIN_RULES) == set(builtin_rules())

@@ -16,6 +16,18 @@ from radiochain.cli.common import JsonOption, print_json
 from radiochain.cli.common import console as _console
 from radiochain.errors import InputError
 
+BUILTIN_RULES = (
+    "vision",
+    "therap",
+    "netter-1",
+    "netter-2",
+    "netpet-p5",
+    "dll3-nepc",
+    "dual-psma-sstr",
+    "dual-psma-dll3",
+)
+"""The bundled rules, for the help text (a test keeps it equal to the rule files)."""
+
 clinical_app = typer.Typer(
     rich_markup_mode=None,
     help="Stratification, dosimetry, personalized activity, release, plans to demand.",
@@ -53,6 +65,30 @@ def _read_csv(path: Path) -> Any:
         return pd.read_csv(path, skipinitialspace=True, dtype=dict.fromkeys(_TEXT_COLUMNS, str))
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, csv.Error) as err:
         raise InputError(f"{path}: not a readable CSV file ({err})".replace("\n", " ")) from None
+
+
+_REPORT_COLUMNS = {
+    "region": "region",
+    "kind": "kind",
+    "mass_g": "mass [g]",
+    "model": "model",
+    "time_integrated_activity_coefficient_h": "TIAC [h]",
+    "effective_half_life_h": "T_eff [h]",
+    "s_value_gy_per_bq_s": "S [Gy/(Bq s)]",
+    "absorbed_dose_gy": "dose [Gy]",
+    "absorbed_dose_per_activity_gy_per_gbq": "dose/activity [Gy/GBq]",
+    "note": "note",
+}
+
+
+def _report_table(regions: Any) -> Any:
+    """The report's table: the fields a reader needs, with units, empty columns dropped."""
+    import pandas as pd
+
+    frame = pd.DataFrame([r.to_dict() for r in regions])[list(_REPORT_COLUMNS)]
+    frame = frame.rename(columns=_REPORT_COLUMNS)
+    empty = [c for c in frame.columns if frame[c].isna().all() or (frame[c] == "").all()]
+    return frame.drop(columns=empty)
 
 
 def _hint_missing_columns(rules: Any, table: Any, extra: Any, name: str) -> None:
@@ -100,11 +136,16 @@ def stratify_cmd(
         ),
     ],
     rule: Annotated[
-        list[str] | None, typer.Option("--rule", help="Rule name (repeat); default: all.")
+        list[str] | None,
+        typer.Option(
+            "--rule",
+            metavar="NAME",
+            help=f"Rule to apply (repeat; default: all): {', '.join(BUILTIN_RULES)}.",
+        ),
     ] = None,
     rule_file: Annotated[
         list[Path] | None,
-        typer.Option("--rule-file", help="Your own rule file (YAML), repeatable."),
+        typer.Option("--rule-file", metavar="FILE", help="Your own rule file (YAML), repeatable."),
     ] = None,
     patients: Annotated[
         Path | None, typer.Option("--patients", help="Patient table (CSV) with labs.")
@@ -233,8 +274,6 @@ def dosimetry_cmd(
     rows = [r.to_dict() for r in results]
     files: list[str] = []
     if report is not None:
-        import pandas as pd
-
         from radiochain.clinical.figures import tac_figure
         from radiochain.reports.figures import save_figure
 
@@ -242,12 +281,29 @@ def dosimetry_cmd(
             own = [r for r in results if r.patient == patient]
             used = ", ".join(dict.fromkeys(r.nuclide for r in own))
             half_life = Nuclide(own[0].nuclide).half_life
-            title = f"Patient {patient}: time-activity curves and absorbed doses ({used})"
-            frame = pd.DataFrame([r.to_dict() for r in own]).drop(columns=["patient"])
+            given = ", ".join(
+                dict.fromkeys(f"{r.administered_activity_bq / 1e9:.4g} GBq" for r in own)
+            )
+            title = f"Patient {patient}: time-activity curves and absorbed doses ({used}, {given})"
+            frame = _report_table(own)
+            footnote = (
+                f"Nuclear data: {data_label}. Self-dose S-values of spheres of each region's mass"
+                + (", progeny counted in situ" if chain else "")
+                + ". Not a medical device: results support, never replace, the physician and "
+                "the physicist."
+            )
             for suffix in (".html", ".pdf", ".png"):
                 fig = tac_figure(own, half_life, title)
                 files.append(
-                    str(save_figure(fig, report / f"{patient}{suffix}", title=title, table=frame))
+                    str(
+                        save_figure(
+                            fig,
+                            report / f"{patient}{suffix}",
+                            title=title,
+                            table=frame,
+                            footnote=footnote,
+                        )
+                    )
                 )
     if as_json:
         _print_json_text(

@@ -72,7 +72,12 @@ def chain_activity_figure(frame: pd.DataFrame, title: str) -> Figure:
 
 
 def save_figure(
-    fig: Figure, path: Path | str, *, title: str, table: pd.DataFrame | None = None
+    fig: Figure,
+    path: Path | str,
+    *,
+    title: str,
+    table: pd.DataFrame | None = None,
+    footnote: str = "",
 ) -> Path:
     """Write a figure as PNG, as a self-contained HTML page (PNG embedded, optional table), or as
     a PDF (the figure on page 1, the table on the pages after it).
@@ -87,25 +92,33 @@ def save_figure(
     if suffix not in FIGURE_SUFFIXES:
         raise InputError(f"plot file {str(path)!r}: use a .png, .html or .pdf file name")
     try:
-        return _write(fig, path, suffix, title, table)
+        return _write(fig, path, suffix, title, table, footnote)
     except OSError as err:
         raise InputError(
             f"cannot write {path}: {err.strerror or err} (choose a writable file or folder)"
         ) from None
 
 
-def _write(fig: Figure, path: Path, suffix: str, title: str, table: pd.DataFrame | None) -> Path:
+def _write(
+    fig: Figure,
+    path: Path,
+    suffix: str,
+    title: str,
+    table: pd.DataFrame | None,
+    footnote: str = "",
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".png":
         fig.savefig(path, dpi=130)
         return path
     if suffix == ".pdf":
-        _save_pdf(fig, path, title, table)
+        _save_pdf(fig, path, title, table, footnote)
         return path
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=130)
     image = base64.b64encode(buffer.getvalue()).decode("ascii")
     rows = "" if table is None else table.to_html(border=0, float_format=lambda v: f"{v:.6g}")
+    note = f"<p>{html.escape(footnote)}</p>\n" if footnote else ""
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;color:#222}}
@@ -114,7 +127,7 @@ tr:nth-child(even){{background:#f4f4f4}}</style></head>
 <body><h1>{html.escape(title)}</h1>
 <img alt="{html.escape(title)}" style="max-width:100%" src="data:image/png;base64,{image}">
 {rows}
-<p><small>Made by radiochain; this page needs no network.</small></p></body></html>
+{note}<p><small>Made by radiochain; this page needs no network.</small></p></body></html>
 """
     path.write_text(page, encoding="utf-8")
     return path
@@ -134,7 +147,9 @@ def _width(texts: list[str], limit: int) -> int:
     return min(max((len(t) for t in texts), default=1), limit) + 2
 
 
-def _save_pdf(fig: Figure, path: Path, title: str, table: pd.DataFrame | None) -> None:
+def _save_pdf(
+    fig: Figure, path: Path, title: str, table: pd.DataFrame | None, footnote: str = ""
+) -> None:
     """The figure, then the table on A4 landscape pages (vector text; fixed metadata so the same
     inputs give the same file). A table too wide for the page is printed transposed (fields
     down the side, as many records across as fit); long texts are moved to notes."""
@@ -163,19 +178,21 @@ def _save_pdf(fig: Figure, path: Path, title: str, table: pd.DataFrame | None) -
                     if len(rows) > _PDF_FIELDS_PER_PAGE:
                         part += f" (fields from {first + 1})"
                     page = rows[first : first + _PDF_FIELDS_PER_PAGE]
-                    pdf.savefig(_table_page(page, None, title + part))
+                    pdf.savefig(_table_page(page, None, title + part, footnote))
             return
         for start in range(0, len(cells), _PDF_ROWS_PER_PAGE):
             chunk = cells[start : start + _PDF_ROWS_PER_PAGE]
             part = _part(start, len(chunk), len(cells), "rows")
-            pdf.savefig(_table_page(chunk, header, title + part))
+            pdf.savefig(_table_page(chunk, header, title + part, footnote))
 
 
 def _part(start: int, size: int, total: int, what: str) -> str:
     return "" if size == total else f" ({what} {start + 1}-{start + size} of {total})"
 
 
-def _table_page(rows: list[list[str]], header: list[str] | None, title: str) -> Figure:
+def _table_page(
+    rows: list[list[str]], header: list[str] | None, title: str, footnote: str = ""
+) -> Figure:
     """One A4 landscape page with a table; texts longer than a cell allows become notes."""
     import textwrap
 
@@ -211,6 +228,8 @@ def _table_page(rows: list[list[str]], header: list[str] | None, title: str) -> 
         page.text(0.03, 0.17, text, va="top", fontsize=7, wrap=False)
     page.suptitle(title, fontsize=10)
     page.text(0.99, 0.01, "Made by radiochain", ha="right", fontsize=7, color="0.4")
+    if footnote:
+        page.text(0.03, 0.01, textwrap.fill(footnote, 150), fontsize=7, va="bottom")
     return page
 
 
