@@ -317,7 +317,7 @@ def test_to_demand_keeps_the_users_files(
     assert "never changed" in err
     code, _, err = run(capsys, "to-demand", str(plans), str(network), "--out", str(out))
     assert code == 2
-    assert "not empty" in err
+    assert "exists already" in err
 
 
 def test_stratify_names_a_misspelt_uptake_column(
@@ -340,3 +340,42 @@ def test_help_lists_every_bundled_rule() -> None:
     from radiochain.clinical.stratify import builtin_rules
 
     assert set(BUILTIN_RULES) == set(builtin_rules())
+
+
+def test_to_demand_from_a_json_network(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from radiochain.network.examples import load_example
+    from radiochain.network.io import read_network, write_json
+
+    source = write_json(load_example("tiny"), tmp_path / "tiny.json")
+    plans = tmp_path / "plans.csv"
+    plans.write_text(
+        "patient,hospital,product,first_date,cycles,interval_d\n"
+        "p99,hospital-a,lu177-psma,2026-02-02,2,42\n",
+        encoding="utf-8",
+    )
+    for out in (tmp_path / "as-folder", tmp_path / "as.json"):
+        code, _, err = run(capsys, "to-demand", str(plans), str(source), "--out", str(out))
+        assert code == 0, err
+        assert "p99-c2" in read_network(out).demand.index
+        code, _, err = run(capsys, "to-demand", str(plans), str(source), "--out", str(out))
+        assert code == 2
+        assert "exists already" in err
+
+
+def test_spreadsheet_trailing_commas_and_quoted_commas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "tac.csv"
+    path.write_text(
+        "patient,region,time_h,activity_mbq,mass_g,\n"
+        "007,kidneys,4,100,300,\n007,kidneys,24,80,,\n007,kidneys,48,60,,\n"
+        '007,kidneys,96,35,,\n007,"lesion, rib",4,10,12,\n007,"lesion, rib",24,9,,\n'
+        '007,"lesion, rib",48,8,,\n007,"lesion, rib",96,6,,\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "dosimetry", str(path), "--administered", "7.4 GBq", "--json")
+    assert code == 0, err
+    regions = json.loads(out)["regions"]
+    assert {r["patient"] for r in regions} == {"007"}  # identifiers stay text
+    assert {r["region"] for r in regions} == {"kidneys", "lesion, rib"}
+    assert {r["mass_g"] for r in regions} == {300.0, 12.0}  # given on the first row only

@@ -39,6 +39,29 @@ def _cells_inside(page: Figure) -> bool:
     return True
 
 
+def _texts_inside(page: Figure) -> bool:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(page)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    height = page.bbox.height
+    return all(
+        t.get_window_extent(renderer).y0 >= 0 and t.get_window_extent(renderer).y1 <= height
+        for t in page.texts
+    )
+
+
+def _no_overlap(page: Figure) -> bool:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(page)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in page.texts if t.get_text()]
+    return not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
 def _dose_table(regions: int, note: str = "") -> pd.DataFrame:
     rng = np.random.default_rng(1)
     return pd.DataFrame(
@@ -71,16 +94,23 @@ def test_many_regions_and_long_notes_stay_on_the_page(tmp_path: Path) -> None:
     # what the pages show: the first page's records, the long note moved below the table
     header = table.columns.tolist()
     rows = [[name, *(_cell(v) for v in table[name].iloc[:6])] for name in header]
-    page = _table_page(rows, None, "patient")
+    (page,) = _table_page(rows, None, "patient")  # one note, shared by every record
     assert _cells_inside(page)
     texts = [t.get_text() for t in page.texts]
     assert any("[note 1] fit did not converge" in t for t in texts)
+    assert not any("[note 2]" in t for t in texts)
+    # many different long notes continue on further pages instead of running off
+    many = [[f"field{k}", f"{'a different long note number ' * 2}{k}"] for k in range(28)]
+    sheets = _table_page(many, None, "notes", footnote="Not a medical device. " * 8)
+    assert len(sheets) >= 2
+    assert all(_texts_inside(sheet) for sheet in sheets)
+    assert all(_no_overlap(sheet) for sheet in sheets)
     # worst case: every cell as long as a cell may be (longer ones become notes)
     per_page = (_PDF_LINE_CHARS - 42) // (_PDF_CELL_CHARS + 2)
     widest = [["f" * 40, *(["x" * _PDF_CELL_CHARS] * per_page)] for _ in range(30)]
-    assert _cells_inside(_table_page(widest, None, "widest"))
+    assert _cells_inside(_table_page(widest, None, "widest")[0])
     wide_rows = [["x" * _PDF_CELL_CHARS] * 5 for _ in range(28)]  # 130 chars: the widest kept
-    assert _cells_inside(_table_page(wide_rows, ["h" * _PDF_CELL_CHARS] * 5, "wide"))
+    assert _cells_inside(_table_page(wide_rows, ["h" * _PDF_CELL_CHARS] * 5, "wide")[0])
 
 
 def test_narrow_table_paginates_rows(tmp_path: Path) -> None:
@@ -88,7 +118,7 @@ def test_narrow_table_paginates_rows(tmp_path: Path) -> None:
     path = save_figure(_figure(), tmp_path / "t.pdf", title="curve", table=table)
     data = path.read_bytes()
     assert data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") == 1 + 3  # 28 rows a page
-    page = _table_page([[str(v) for v in r] for r in table.to_numpy()[:28]], ["t", "a"], "x")
+    (page,) = _table_page([[str(v) for v in r] for r in table.to_numpy()[:28]], ["t", "a"], "x")
     assert _cells_inside(page)
 
 

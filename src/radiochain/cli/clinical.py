@@ -53,7 +53,7 @@ def _read_csv(path: Path) -> Any:
         raise InputError(f"{path}: file does not exist")
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, skipinitialspace=True)
             width = len(next(reader, []))
             for record in reader:
                 if len(record) > width and any(c.strip() for c in record[width:]):
@@ -62,7 +62,12 @@ def _read_csv(path: Path) -> Any:
                         f'{width} (quote a cell that contains a comma, e.g. "6,8 GBq", or '
                         "write decimals with a point)"
                     )
-        return pd.read_csv(path, skipinitialspace=True, dtype=dict.fromkeys(_TEXT_COLUMNS, str))
+        return pd.read_csv(
+            path,
+            skipinitialspace=True,
+            index_col=False,  # a trailing comma on every row must not shift the columns
+            dtype=dict.fromkeys(_TEXT_COLUMNS, str),
+        )
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, csv.Error) as err:
         raise InputError(f"{path}: not a readable CSV file ({err})".replace("\n", " ")) from None
 

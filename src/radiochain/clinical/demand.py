@@ -121,8 +121,15 @@ def read_plans(frame: pd.DataFrame, source: str = "plans") -> list[Regimen]:
         window = row.get("window_d")
         before = row.get("window_before_d")
         after = row.get("window_after_d")
-        before = window if before is None or pd.isna(before) else before
-        after = window if after is None or pd.isna(after) else after
+        before_field = after_field = "window_d"
+        if before is None or pd.isna(before):
+            before = window
+        else:
+            before_field = "window_before_d"
+        if after is None or pd.isna(after):
+            after = window
+        else:
+            after_field = "window_after_d"
         activity = None
         if "activity" in row and pd.notna(row["activity"]):
             activity = to_becquerel(
@@ -141,8 +148,8 @@ def read_plans(frame: pd.DataFrame, source: str = "plans") -> list[Regimen]:
             first_date=first,
             cycles=_int(row["cycles"], where, "cycles", 1),
             interval_d=_int(row["interval_d"], where, "interval_d", 1),
-            window_before_d=0 if pd.isna(before) else _int(before, where, "window_before_d", 0),
-            window_after_d=0 if pd.isna(after) else _int(after, where, "window_after_d", 0),
+            window_before_d=0 if pd.isna(before) else _int(before, where, before_field, 0),
+            window_after_d=0 if pd.isna(after) else _int(after, where, after_field, 0),
             activity_bq=activity,
             start_cycle=_int(
                 row.get("start_cycle", 1) if pd.notna(row.get("start_cycle", 1)) else 1,

@@ -227,48 +227,46 @@ def region_dosimetry(
     results = []
     for (patient, region), sub in table_.groupby(["patient", "region"], sort=False):
         where = f"{source}: patient {patient}, region {region}"
-        for column in PER_REGION:
-            if column in sub and sub[column].nunique(dropna=False) > 1:
-                raise InputError(
-                    f"{where}: field {column!r} differs between rows "
-                    f"({', '.join(map(str, sub[column].unique()))}); give one value per region"
-                )
-        nuc = Nuclide(str(sub["nuclide"].iloc[0]) if "nuclide" in sub else nuclide)
-        kind = (
-            str(sub["kind"].iloc[0]).strip().lower()
-            if "kind" in sub and pd.notna(sub["kind"].iloc[0])
-            else "organ"
-        )
+        value = {column: _region_value(sub, column, where) for column in PER_REGION}
+        nuc = Nuclide(str(value["nuclide"]) if value["nuclide"] is not None else nuclide)
+        kind = str(value["kind"]).strip().lower() if value["kind"] is not None else "organ"
         if kind not in REGION_KINDS:
             raise InputError(
                 f"{where}: field 'kind': {kind!r} is not one of {', '.join(REGION_KINDS)}"
             )
-        if "mass_g" in sub and pd.notna(sub["mass_g"].iloc[0]):
-            mass = float(sub["mass_g"].iloc[0])
+        if value["mass_g"] is not None:
+            mass = _number(value["mass_g"], where, "mass_g", "a mass > 0 [g]")
         elif kind == "lesion":
             raise InputError(f"{where}: a lesion needs its mass in column mass_g [g]")
         else:
             mass = reference_mass("red_marrow" if kind == "blood" else str(region))
-        if not (math.isfinite(mass) and mass > 0):
-            raise InputError(f"{where}: field 'mass_g': {mass:g} g (give a mass > 0)")
-        if "administered_activity_gbq" in sub and pd.notna(
-            sub["administered_activity_gbq"].iloc[0]
-        ):
-            a0 = float(sub["administered_activity_gbq"].iloc[0]) * 1e9
-        elif administered_activity is not None:
+        if value["administered_activity_gbq"] is not None:
+            a0 = 1e9 * _number(
+                value["administered_activity_gbq"],
+                where,
+                "administered_activity_gbq",
+                "an activity > 0 [GBq]",
+            )
+        elif administered_activity is not None and administered_activity > 0:
             a0 = administered_activity
         else:
             raise InputError(
-                f"{where}: administered activity unknown (column administered_activity_gbq "
+                f"{where}: administered activity unknown or 0 (column administered_activity_gbq "
                 "or --administered '7.4 GBq')"
             )
-        sigma = sub["sigma_bq"].to_numpy() if "sigma_bq" in sub else None
+        sigma = None
+        if "sigma_bq" in sub and sub["sigma_bq"].notna().any():  # all blank: unweighted
+            sigma = sub["sigma_bq"].to_numpy()
         t_eff = None
-        if "effective_half_life_h" in sub and pd.notna(sub["effective_half_life_h"].iloc[0]):
-            t_eff = float(pd.to_numeric(sub["effective_half_life_h"].iloc[0], errors="coerce"))
-            if not (math.isfinite(t_eff) and t_eff > 0):
-                raise InputError(f"{where}: field 'effective_half_life_h': give hours > 0")
-            t_eff *= 3600
+        if value["effective_half_life_h"] is not None:
+            t_eff = 3600 * _number(
+                value["effective_half_life_h"], where, "effective_half_life_h", "hours > 0"
+            )
+            if model == "madsen" and t_eff > nuc.half_life * (1 + 1e-6):
+                raise InputError(
+                    f"{where}: field 'effective_half_life_h': {t_eff / 3600:g} h is longer than "
+                    f"the physical half-life of {nuc.name} ({nuc.half_life / 3600:.4g} h)"
+                )
         fit = fit_tac(
             sub["time_s"].to_numpy(),
             sub["activity_bq"].to_numpy(),
@@ -333,9 +331,32 @@ Imaging; sources.csv ``forrer-marrow``); give column ``rmblr`` for other agents.
 
 
 def _rmblr(sub: pd.DataFrame, where: str) -> float:
-    if "rmblr" not in sub or pd.isna(sub["rmblr"].iloc[0]):
+    value = _region_value(sub, "rmblr", where)
+    if value is None:
         return DEFAULT_RMBLR
-    value = pd.to_numeric(sub["rmblr"].iloc[0], errors="coerce")
-    if not (np.isfinite(value) and value > 0):
-        raise InputError(f"{where}: field 'rmblr': {sub['rmblr'].iloc[0]!r} (give a ratio > 0)")
-    return float(value)
+    return _number(value, where, "rmblr", "a ratio > 0")
+
+
+def _region_value(sub: pd.DataFrame, column: str, where: str) -> object | None:
+    """The one value a region gives in ``column`` (blank cells ignored), or None."""
+    if column not in sub:
+        return None
+    values = sub[column].dropna()
+    values = values[values.astype(str).str.strip() != ""]
+    distinct = list(dict.fromkeys(values.tolist()))
+    if len(distinct) > 1:
+        raise InputError(
+            f"{where}: field {column!r} differs between rows "
+            f"({', '.join(map(str, distinct))}); give one value per region"
+        )
+    return distinct[0] if distinct else None
+
+
+def _number(value: object, where: str, column: str, expected: str) -> float:
+    try:
+        number = float(str(value))
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise InputError(f"{where}: field {column!r}: '{value}' (give {expected})")
+    return number

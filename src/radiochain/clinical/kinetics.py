@@ -275,7 +275,10 @@ def fit_model(
     from scipy.optimize import curve_fit
 
     if model not in MODELS:
-        raise InputError(f"{where}: unknown model {model!r} (models: {', '.join(MODELS)}, auto)")
+        raise InputError(
+            f"{where}: unknown model {model!r} (models: auto, {', '.join(MODELS)}, trapezoid, "
+            f"{', '.join(SINGLE_POINT)})"
+        )
     t, a, sigma = _checked(times, activities, sigma, where)
     k = MODELS[model]
     if t.size < k:

@@ -371,6 +371,11 @@ def release_decision(
         raise InputError(
             f"measured dose rate {measured_dose_rate}: give a finite rate > 0 [uSv/h] at 1 m"
         )
+    if float(_from(_retained(name, clearance), released_after)(0.0)) <= 0:
+        raise InputError(
+            f"nothing of {name} is retained {released_after / 3600:g} h after administration "
+            "(check the release time and the clearance)"
+        )
     cites = sources()
     source = "; ".join(cites.get(k, k) for k in str(spec["source"]).split(";"))
     lim = float(spec["limit"]) if limit is None else float(limit)

@@ -346,25 +346,32 @@ def write_extended(base: str | Path, network: Network, path: str | Path) -> Path
     ``base`` as the user wrote it: the folder is copied, and only the added rows (and any column
     they need) are written, in the network's canonical text.
 
-    ``base`` may also be a ``.json`` network, which is written again whole (:func:`write_json`).
+    A ``.json`` ``base`` is written again whole: as a folder, or as JSON when ``path`` ends in
+    ``.json``. Only the files of the folder are copied (no sub-folders).
 
     Raises
     ------
     InputError
-        ``path`` is ``base`` itself (the input would be changed), or the copy fails.
+        ``path`` is ``base`` itself or exists already (nothing is overwritten), or the copy
+        fails.
     """
     import shutil
 
     source, target = Path(base), Path(path)
     if target.resolve() == source.resolve():
         raise InputError(f"--out {target}: give a new folder (the input network is never changed)")
-    if source.suffix.lower() == ".json":
-        return write_json(network, target)
-    original = read_network(source)
+    if target.is_file() or (target.is_dir() and any(target.iterdir())):
+        raise InputError(f"--out {target}: exists already (give a new folder)")
     try:
-        if target.exists() and any(target.iterdir()):
-            raise InputError(f"--out {target}: the folder is not empty (give a new folder)")
-        shutil.copytree(source, target, dirs_exist_ok=True)
+        if source.suffix.lower() == ".json":
+            if target.suffix.lower() == ".json":
+                return write_json(network, target)
+            return write_network(network, target)
+        original = read_network(source)
+        target.mkdir(parents=True, exist_ok=True)
+        for file in source.iterdir():  # a network folder is flat: network.yaml and tables
+            if file.is_file():
+                shutil.copy2(file, target / file.name)
     except OSError as err:
         raise InputError(f"cannot write {target}: {err.strerror or err}") from None
     for table, frame in network.tables.items():

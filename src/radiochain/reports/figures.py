@@ -178,38 +178,44 @@ def _save_pdf(
                     if len(rows) > _PDF_FIELDS_PER_PAGE:
                         part += f" (fields from {first + 1})"
                     page = rows[first : first + _PDF_FIELDS_PER_PAGE]
-                    pdf.savefig(_table_page(page, None, title + part, footnote))
+                    for sheet in _table_page(page, None, title + part, footnote):
+                        pdf.savefig(sheet)
             return
         for start in range(0, len(cells), _PDF_ROWS_PER_PAGE):
             chunk = cells[start : start + _PDF_ROWS_PER_PAGE]
             part = _part(start, len(chunk), len(cells), "rows")
-            pdf.savefig(_table_page(chunk, header, title + part, footnote))
+            for sheet in _table_page(chunk, header, title + part, footnote):
+                pdf.savefig(sheet)
 
 
 def _part(start: int, size: int, total: int, what: str) -> str:
     return "" if size == total else f" ({what} {start + 1}-{start + size} of {total})"
 
 
+_PDF_NOTE_LINES = 8
+"""Note lines under a table; more go to continuation pages."""
+_PDF_PAGE_NOTE_LINES = 60
+
+
 def _table_page(
     rows: list[list[str]], header: list[str] | None, title: str, footnote: str = ""
-) -> Figure:
-    """One A4 landscape page with a table; texts longer than a cell allows become notes."""
+) -> list[Figure]:
+    """An A4 landscape page with a table, then as many pages as its notes need: texts longer
+    than a cell allows become numbered notes (the same text, the same number)."""
     import textwrap
 
-    from matplotlib.figure import Figure
-
-    notes: list[str] = []
+    notes: dict[str, int] = {}
 
     def short(text: str, limit: int = _PDF_CELL_CHARS) -> str:
         if len(text) <= limit:
             return text
-        notes.append(text)
-        return f"[note {len(notes)}]"
+        number = notes.setdefault(text, len(notes) + 1)
+        return f"[note {number}]"
 
     first = _PDF_NAME_CHARS if header is None else _PDF_CELL_CHARS
     body = [[short(row[0], first), *(short(c) for c in row[1:])] for row in rows]
     labels = None if header is None else [short(c) for c in header]
-    page = Figure(figsize=(11.69, 8.27))
+    page = _blank_page(title, footnote)
     ax = page.add_axes((0.03, 0.2, 0.94, 0.72))
     ax.set_axis_off()
     grid = ax.table(cellText=body, colLabels=labels, loc="upper center", cellLoc="right")
@@ -220,12 +226,32 @@ def _table_page(
         for (_, col), cell in grid.get_celld().items():
             if col == 0:
                 cell.set_text_props(ha="left", weight="bold")
-    if notes:
-        text = "\n".join(
-            textwrap.fill(f"[note {k}] {n}", 180, subsequent_indent="    ")
-            for k, n in enumerate(notes, 1)
-        )
-        page.text(0.03, 0.17, text, va="top", fontsize=7, wrap=False)
+    lines = [
+        line
+        for text, k in notes.items()
+        for line in textwrap.wrap(f"[note {k}] {text}", 180, subsequent_indent="    ")
+    ]
+    pages = [page]
+    if lines:
+        head, rest = lines[:_PDF_NOTE_LINES], lines[_PDF_NOTE_LINES:]
+        if rest:
+            head = [*head[:-1], "(notes continue on the next page)"]
+            rest = [lines[_PDF_NOTE_LINES - 1], *rest]
+        page.text(0.03, 0.17, "\n".join(head), va="top", fontsize=7)
+        for start in range(0, len(rest), _PDF_PAGE_NOTE_LINES):
+            more = _blank_page(f"{title} (notes)", footnote)
+            chunk = rest[start : start + _PDF_PAGE_NOTE_LINES]
+            more.text(0.03, 0.92, "\n".join(chunk), va="top", fontsize=7)
+            pages.append(more)
+    return pages
+
+
+def _blank_page(title: str, footnote: str) -> Figure:
+    import textwrap
+
+    from matplotlib.figure import Figure
+
+    page = Figure(figsize=(11.69, 8.27))
     page.suptitle(title, fontsize=10)
     page.text(0.99, 0.01, "Made by radiochain", ha="right", fontsize=7, color="0.4")
     if footnote:
