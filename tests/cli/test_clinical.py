@@ -379,3 +379,44 @@ def test_spreadsheet_trailing_commas_and_quoted_commas(
     assert {r["patient"] for r in regions} == {"007"}  # identifiers stay text
     assert {r["region"] for r in regions} == {"kidneys", "lesion, rib"}
     assert {r["mass_g"] for r in regions} == {300.0, 12.0}  # given on the first row only
+
+
+def test_activity_plan_flows_into_demand(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """dosimetry coefficients -> personalized activity -> plans row -> appointments."""
+    from radiochain.network.examples import copy_example
+    from radiochain.network.io import read_network
+
+    network = copy_example("tiny", tmp_path / "tiny")
+    patient = tmp_path / "patient.yaml"
+    patient.write_text(
+        "patient: q1\nmax_activity: 7.4 GBq\n"
+        "organs:\n  kidneys: {dose_per_activity_gy_per_gbq: 0.9}\n"
+        "regimen: {hospital: hospital-a, product: lu177-psma, first_date: 2026-03-02, "
+        "interval_d: 42, window_d: 7}\n",
+        encoding="utf-8",
+    )
+    plans = tmp_path / "plans.csv"
+    plans.write_text(
+        "patient,hospital,product,first_date,cycles,interval_d,window_d,activity\n"
+        "old,hospital-b,lu177-psma,2026-03-03,2,42,,6.8 GBq",  # no final newline
+        encoding="utf-8",
+    )
+    before = plans.read_text(encoding="utf-8")
+    code, out, err = run(capsys, "activity", str(patient), "--plans", str(plans), "--json")
+    assert code == 0, err
+    plan = json.loads(out)
+    assert plans.read_text(encoding="utf-8").startswith(before)
+    # 23 Gy / 0.9 Gy/GBq = 25.6 GBq: 3 cycles of 7.4 GBq
+    row = plans.read_text(encoding="utf-8").splitlines()[-1]
+    assert row == f"q1,hospital-a,lu177-psma,2026-03-02,{plan['cycles']},42,7,7.40 GBq"
+    code, _, err = run(capsys, "activity", str(patient), "--plans", str(plans))
+    assert code == 2
+    assert "has a plan already" in err
+    code, _, err = run(
+        capsys, "to-demand", str(plans), str(network), "--out", str(tmp_path / "new")
+    )
+    assert code == 0, err
+    demand = read_network(tmp_path / "new").demand
+    assert f"q1-c{plan['cycles']}" in demand.index

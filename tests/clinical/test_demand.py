@@ -97,3 +97,22 @@ def test_plans_that_cannot_be_scheduled(changes: dict[str, object], message: str
 def test_blank_one_sided_window_falls_back_to_window_d() -> None:
     (reg,) = read_plans(_plan(window_before_d=float("nan"), window_after_d=3))
     assert (reg.window_before_d, reg.window_after_d) == (7, 3)
+
+
+def test_plans_row_rounds_down_and_checks_the_regimen() -> None:
+    from radiochain.clinical.demand import plans_row
+
+    regimen = {
+        "hospital": "hospital-a",
+        "product": "lu177-psma",
+        "first_date": "2026-03-02",
+        "interval_d": 42,
+    }
+    row = plans_row("p", 3, 6.789999e9, regimen, "p.yaml")
+    assert row["activity"] == "6.78 GBq"  # never above what the limits allow
+    with pytest.raises(InputError, match="regimen needs"):
+        plans_row("p", 3, 7e9, {"hospital": "hospital-a"}, "p.yaml")
+    with pytest.raises(InputError, match="unknown: ward"):
+        plans_row("p", 3, 7e9, {**regimen, "ward": 3}, "p.yaml")
+    with pytest.raises(InputError, match="nothing to schedule"):
+        plans_row("p", 0, 0.0, regimen, "p.yaml")

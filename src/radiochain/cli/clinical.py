@@ -354,6 +354,15 @@ def activity_cmd(
         Path,
         typer.Argument(help="Patient file (YAML): organs with dose_per_activity_gy_per_gbq ..."),
     ],
+    plans: Annotated[
+        Path | None,
+        typer.Option(
+            "--plans",
+            metavar="CSV",
+            help="Add the plan to this plans table for 'clinical to-demand' (needs the patient "
+            "file's regimen: hospital, product, first_date, interval_d).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Largest activity per cycle and number of cycles within every organ limit."""
@@ -404,6 +413,25 @@ def activity_cmd(
             console.print(f"  note: {plan.note}")
     if not plan.feasible:
         raise typer.Exit(1)
+    if plans is not None:
+        from radiochain.clinical.demand import plans_row
+
+        regimen = spec.get("regimen")
+        if not isinstance(regimen, dict):
+            raise InputError(
+                f"{patient}: --plans needs 'regimen:' with hospital, product, first_date and "
+                "interval_d"
+            )
+        row = plans_row(
+            str(payload["patient"]),
+            plan.cycles,
+            plan.activity_per_cycle_bq,
+            regimen,
+            f"{patient}: regimen",
+        )
+        _append_plan(plans, row)
+        if not as_json:
+            _console().print(f"  added to {plans}: {row['cycles']} x {row['activity']}")
 
 
 @clinical_app.command("release")
@@ -595,6 +623,41 @@ def release_cmd(
             f"  published: {row['situation']} ({row['setting']}): "
             f"{row['restriction_d']} d (95th pct {row['restriction_p95_d']} d)"
         )
+
+
+def _append_plan(path: Path, row: dict[str, object]) -> None:
+    """Append a row to a plans table (created with a header if missing), keeping what is there;
+    a patient already in the table is an error, never overwritten."""
+    import csv
+    import io
+
+    columns = list(row)
+    if path.exists():
+        existing = _read_csv(path)
+        if "patient" in existing and str(row["patient"]) in set(existing["patient"].astype(str)):
+            raise InputError(
+                f"{path}: patient {row['patient']} has a plan already (edit the file or use "
+                "another one)"
+            )
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            header = next(csv.reader(handle), [])
+        lacking = [c for c in ("patient", "cycles", "activity") if c not in header]
+        if lacking:
+            raise InputError(f"{path}: not a plans table (no column {', '.join(lacking)})")
+        columns = header
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if not path.exists():
+        writer.writerow(columns)
+    writer.writerow([row.get(c, "") for c in columns])
+    try:
+        ends_open = (
+            path.exists() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
+        )
+        with path.open("a", encoding="utf-8", newline="") as handle:  # appended, never rewritten
+            handle.write(("\n" if ends_open else "") + buffer.getvalue())
+    except OSError as err:
+        raise InputError(f"cannot write {path}: {err.strerror or err}") from None
 
 
 def _warn(message: str) -> None:

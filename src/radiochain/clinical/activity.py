@@ -356,6 +356,7 @@ PATIENT_KEYS = (
     "max_cycles",
     "max_activity",
     "min_activity",
+    "regimen",
 )
 """Keys of a patient file (``radiochain clinical activity PATIENT.yaml``)."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -217,3 +217,46 @@ def regimens_to_demand(network: Network, regimens: Iterable[Regimen]) -> Network
                 raise InputError(f"{where}: appointment {name!r} exists already in the network")
             new.add("demand", name, source=PLAN_SOURCE, **row)
     return new
+
+
+REGIMEN_KEYS = ("hospital", "product", "first_date", "interval_d", "window_d")
+"""Keys of a patient file's ``regimen:`` (see :func:`plans_row`)."""
+
+
+def plans_row(
+    patient: str, cycles: int, activity_bq: float, regimen: Mapping[str, object], where: str
+) -> dict[str, object]:
+    """A row of a plans table (``clinical to-demand``) for a personalized activity plan: the
+    cycles and the activity per cycle (rounded *down* to 0.01 GBq, so the prescription never
+    exceeds what the limits allow) with the patient file's ``regimen:`` (hospital, product,
+    first_date, interval_d, optional window_d).
+
+    Raises
+    ------
+    InputError
+        A missing or unknown regimen key, or a plan with no cycle.
+    """
+    import math
+
+    missing = [k for k in REGIMEN_KEYS[:4] if k not in regimen]
+    unknown = [k for k in regimen if k not in REGIMEN_KEYS]
+    if missing or unknown:
+        raise InputError(
+            f"{where}: regimen needs {', '.join(REGIMEN_KEYS[:4])} (optional window_d)"
+            + (f"; unknown: {', '.join(map(str, unknown))}" if unknown else "")
+        )
+    if cycles < 1 or not activity_bq > 0:
+        raise InputError(f"{where}: no cycle fits the limits, so there is nothing to schedule")
+    gbq = math.floor(activity_bq / 1e7 * (1 + 1e-12)) / 100
+    row: dict[str, object] = {
+        "patient": patient,
+        "hospital": str(regimen["hospital"]),
+        "product": str(regimen["product"]),
+        "first_date": str(regimen["first_date"]),
+        "cycles": cycles,
+        "interval_d": regimen["interval_d"],
+        "window_d": regimen.get("window_d", ""),
+        "activity": f"{gbq:.2f} GBq",
+    }
+    read_plans(pd.DataFrame([row]), where)  # the row must be a valid plan
+    return row
