@@ -255,7 +255,7 @@ def plans_row(
         "first_date": str(regimen["first_date"]),
         "cycles": cycles,
         "interval_d": regimen["interval_d"],
-        "window_d": regimen.get("window_d", ""),
+        "window_d": regimen.get("window_d"),
         "activity": f"{gbq:.2f} GBq",
     }
     read_plans(pd.DataFrame([row]), where)  # the row must be a valid plan
