@@ -161,3 +161,10 @@ def test_auto_does_not_fit_a_washout_to_a_rising_curve() -> None:
     with pytest.warns(ClinicalWarning, match="rises to its maximum"):
         fit = fit_tac(t, a, LU177)
     assert fit.method == "trapezoid"
+
+
+def test_all_zero_curve_has_no_fit() -> None:
+    fit = fit_tac(TIMES, np.zeros(TIMES.size), LU177)
+    assert fit.tia == 0.0
+    assert fit.curve is None
+    assert "every activity is 0" in fit.note

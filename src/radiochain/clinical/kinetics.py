@@ -392,6 +392,8 @@ def fit_tac(
     )
     if model == "trapezoid":
         return trapezoid
+    if not a.any():  # nothing measured anywhere: no curve to fit
+        return _note(trapezoid, f"{where}: every activity is 0")
     if model != "auto":
         try:
             return fit_model(t, a, model, half_life, sigma=sigma, where=where)
