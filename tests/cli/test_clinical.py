@@ -268,10 +268,10 @@ def test_release_after_a_day_with_clearance(capsys: pytest.CaptureFixture[str]) 
     assert "10 CFR 35.2075" in out
 
 
-def test_release_zero_activity_with_a_measured_rate(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "release", "Lu-177", "0 GBq", "--measured-dose-rate", "5", "--json")
-    assert code == 0
-    assert json.loads(out)["decision"]["max_activity_bq"] is None
+def test_release_zero_activity_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "release", "Lu-177", "0 GBq", "--measured-dose-rate", "5")
+    assert code == 2
+    assert "administered activity (> 0)" in err
 
 
 def test_report_into_a_file_is_one_clear_error(
@@ -332,7 +332,26 @@ def test_stratify_names_a_misspelt_uptake_column(
     assert code == 0
     assert "no column 'suvmax_psma'" in err
     assert "did you mean 'suv_max_psma'?" in err
-    assert err.count("\n") == 1  # only the likely typo, not every agent's column
+    path.write_text(
+        "patient,lesion,site,size_mm,SUVmax_PSMA,suv_liver\np1,l1,bone,12,25,6\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "stratify", str(path))
+    assert "did you mean 'SUVmax_PSMA'?" in err
+    # spaces around a header are not part of its name
+    path.write_text(
+        "patient,lesion,site,size_mm, suvmax_psma ,suv_liver\np1,l1,bone,12,25,6\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "stratify", str(path), "--rule", "vision", "--json")
+    assert code == 0, err
+    assert json.loads(out)["results"][0]["status"] == "eligible"
+    # a patient-table column that an optional criterion reads
+    labs = tmp_path / "labs.csv"
+    labs.write_text("patient,ki67\np1,30\n", encoding="utf-8")
+    code, _, err = run(capsys, "stratify", str(path), "--patients", str(labs))
+    assert "no column 'ki67_percent'" in err
+    assert "did you mean 'ki67'?" in err
 
 
 def test_help_lists_every_bundled_rule() -> None:
@@ -420,3 +439,22 @@ def test_activity_plan_flows_into_demand(
     assert code == 0, err
     demand = read_network(tmp_path / "new").demand
     assert f"q1-c{plan['cycles']}" in demand.index
+
+
+@pytest.mark.parametrize(
+    ("header", "guess"),
+    [("mass", "mass_g"), ("knd", "kind"), ("sigma_mbg", "sigma_mbq"), ("activity", "activity_mbq")],
+)
+def test_tac_misspelt_column_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str, guess: str
+) -> None:
+    # a misspelt mass_g would silently fall back to the reference organ mass
+    path = tmp_path / "tac.csv"
+    path.write_text(
+        f"patient,region,time_h,activity_mbq,{header}\np1,kidneys,4,100,200\n"
+        "p1,kidneys,24,80,200\np1,kidneys,48,60,200\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "dosimetry", str(path), "--administered", "7.4 GBq")
+    assert code == 2
+    assert f"did you mean {guess!r}?" in err

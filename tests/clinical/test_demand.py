@@ -116,3 +116,10 @@ def test_plans_row_rounds_down_and_checks_the_regimen() -> None:
         plans_row("p", 3, 7e9, {**regimen, "ward": 3}, "p.yaml")
     with pytest.raises(InputError, match="nothing to schedule"):
         plans_row("p", 0, 0.0, regimen, "p.yaml")
+
+
+@pytest.mark.parametrize(("header", "guess"), [("activty", "activity"), ("windw_d", "window_d")])
+def test_plans_misspelt_column_is_an_error(header: str, guess: str) -> None:
+    frame = _plan().assign(**{header: "6.8 GBq" if header == "activty" else 7})
+    with pytest.raises(InputError, match=f"did you mean '{guess}'"):
+        read_plans(frame)

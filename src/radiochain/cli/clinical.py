@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 import warnings
 from pathlib import Path
@@ -62,12 +63,14 @@ def _read_csv(path: Path) -> Any:
                         f'{width} (quote a cell that contains a comma, e.g. "6,8 GBq", or '
                         "write decimals with a point)"
                     )
-        return pd.read_csv(
+        frame = pd.read_csv(
             path,
             skipinitialspace=True,
             index_col=False,  # a trailing comma on every row must not shift the columns
             dtype=dict.fromkeys(_TEXT_COLUMNS, str),
         )
+        frame.columns = [str(c).strip() for c in frame.columns]  # ' suvmax_psma ' is one
+        return frame
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, csv.Error) as err:
         raise InputError(f"{path}: not a readable CSV file ({err})".replace("\n", " ")) from None
 
@@ -97,10 +100,10 @@ def _report_table(regions: Any) -> Any:
 
 
 def _hint_missing_columns(rules: Any, table: Any, extra: Any, name: str) -> None:
-    """A warning for a column that rules need and the tables lack when a column of the tables
-    that no rule reads looks like it (a misspelt header would otherwise make patients 'not
-    evaluable' without a word)."""
-    import difflib
+    """A warning for a column that rules read and the tables lack when a column of the tables
+    that no rule reads looks like it (``SUVmax_PSMA``, ``ki67``): a misspelt header would
+    otherwise make patients 'not evaluable', or skip an optional criterion, without a word."""
+    from radiochain.clinical.columns import similar
 
     available = set(table.columns) | (set(extra.columns) if extra is not None else set())
     read = {c for rule in rules for crit in rule.criteria for c in crit.names}
@@ -111,13 +114,10 @@ def _hint_missing_columns(rules: Any, table: Any, extra: Any, name: str) -> None
             for column in sorted(crit.names - available):
                 needed.setdefault(column, []).append(rule.name)
     for column, users in needed.items():
-        close = difflib.get_close_matches(column, unread, n=1, cutoff=0.8)
-        if close:
+        match = similar(column, unread)
+        if match is not None:
             rules_text = ", ".join(dict.fromkeys(users))
-            _warn(
-                f"{name} has no column {column!r} (read by {rules_text}); did you mean "
-                f"{close[0]!r}?"
-            )
+            _warn(f"{name}: no column {column!r} (read by {rules_text}); did you mean {match!r}?")
 
 
 def _clean(value: Any) -> Any:
@@ -166,8 +166,8 @@ def stratify_cmd(
     table = check_lesion_table(_read_csv(lesions), str(lesions))
     extra = _read_csv(patients) if patients else None
     rules = resolve_rules(rule or None, rule_file or ())
-    result = stratify(table, rules, extra, strict=bool(rule))
     _hint_missing_columns(rules, table, extra, lesions.name)
+    result = stratify(table, rules, extra, strict=bool(rule))
     if as_json:
         _print_json_text(
             {
@@ -398,7 +398,8 @@ def activity_cmd(
         console = _console()
         console.print(
             f"[bold]{payload['patient']}[/bold]: {plan.cycles} cycle(s) of "
-            f"{plan.activity_per_cycle_bq / 1e9:.3g} GBq (limited by {plan.limiting_organ})"
+            f"{math.floor(plan.activity_per_cycle_bq / 1e7 * (1 + 1e-12)) / 100:.2f} GBq "
+            f"(rounded down; limited by {plan.limiting_organ})"
         )
         for row in plan.to_dict()["organs"]:  # type: ignore[attr-defined]
             if row["limit_quantity"] is None:
@@ -493,6 +494,8 @@ def release_cmd(
     from radiochain.units import to_becquerel, to_seconds
 
     a = to_becquerel(activity, default_unit=None, what="activity")
+    if not a > 0:
+        raise InputError(f"activity {activity!r}: give the administered activity (> 0)")
     t_release = to_seconds(released_after, default_unit=None, what="--released-after")
     if measured is not None and not (np.isfinite(measured) and measured > 0):
         raise InputError(

@@ -7,6 +7,7 @@ right; ``--debug`` shows the traceback), 1 when the question has no answer.
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -253,13 +254,30 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    if category.__module__.startswith("radiochain"):
+        sys.stderr.write(f"radiochain: warning: {message}\n")
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit code instead of exiting."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     command = typer.main.get_command(app)
     try:
-        code = command.main(args=args, prog_name="radiochain", standalone_mode=False)
+        with warnings.catch_warnings():
+            if not debug:  # radiochain's own warnings as one line, like its errors
+                warnings.showwarning = _show_warning
+            code = command.main(args=args, prog_name="radiochain", standalone_mode=False)
         if isinstance(code, int):  # a command that ended with typer.Exit(code)
             return code
     except RadiochainError as err:

@@ -394,7 +394,10 @@ def plan_for_patient(spec: Mapping[str, object], where: str) -> tuple[ActivityPl
         sets = [sets]
     if not isinstance(sets, list):
         raise InputError(f"{where}: limit_sets must be a list, e.g. [default, bodei-no-risk]")
-    limits = default_limits([str(x) for x in sets])
+    try:
+        limits = default_limits([str(x) for x in sets])
+    except InputError as err:
+        raise InputError(f"{where}: limit_sets: {err}") from None
     names = [o.organ for o in organs]
     overrides = spec.get("limits") or {}
     if not isinstance(overrides, Mapping):

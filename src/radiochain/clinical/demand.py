@@ -88,6 +88,23 @@ def _int(value: object, where: str, field: str, minimum: int) -> int:
     return int(number)
 
 
+PLAN_COLUMNS = (
+    "patient",
+    "hospital",
+    "product",
+    "first_date",
+    "cycles",
+    "interval_d",
+    "window_d",
+    "window_before_d",
+    "window_after_d",
+    "activity",
+    "activity_gbq",
+    "start_cycle",
+)
+"""Every column a plans table may have."""
+
+
 def read_plans(frame: pd.DataFrame, source: str = "plans") -> list[Regimen]:
     """Regimens from a table with columns ``patient, hospital, product, first_date, cycles,
     interval_d`` and optional ``window_d`` (both sides), ``window_before_d``,
@@ -98,7 +115,10 @@ def read_plans(frame: pd.DataFrame, source: str = "plans") -> list[Regimen]:
     InputError
         A required column is missing or a value is invalid (with file, row and field).
     """
+    from radiochain.clinical.columns import check_columns
+
     required = ("patient", "hospital", "product", "first_date", "cycles", "interval_d")
+    check_columns(frame.columns, PLAN_COLUMNS, source)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(

@@ -134,6 +134,22 @@ class RegionDose:
 
 
 TAC_COLUMNS = ("patient", "region", "time_h", "activity_mbq")
+TAC_KNOWN = (
+    "patient",
+    "region",
+    "time_h",
+    "time_s",
+    "activity_mbq",
+    "activity_bq",
+    "sigma_mbq",
+    "mass_g",
+    "kind",
+    "nuclide",
+    "administered_activity_gbq",
+    "rmblr",
+    "effective_half_life_h",
+)
+"""Every column a TAC table may have (others: an error if they look like one, else ignored)."""
 
 
 def read_tac_table(frame: pd.DataFrame, source: str = "TAC table") -> pd.DataFrame:
@@ -149,6 +165,9 @@ def read_tac_table(frame: pd.DataFrame, source: str = "TAC table") -> pd.DataFra
     InputError
         A column is missing, or a time or activity is negative or not a number (with its row).
     """
+    from radiochain.clinical.columns import check_columns
+
+    check_columns(frame.columns, TAC_KNOWN, source)
     out = frame.copy()
     if "time_s" not in out and "time_h" in out:
         out["time_s"] = pd.to_numeric(out["time_h"], errors="coerce") * 3600

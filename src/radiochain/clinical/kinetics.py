@@ -429,9 +429,9 @@ def fit_tac(
     peak = int(np.argmax(a))
     if best.model != "uptake" and peak > 0 and a[peak] > RISE * a[0]:
         reason = (
-            f"{where}: the curve rises to its maximum at {t[peak] / 3600:g} h, which the chosen "
-            f"{best.model}-exponential washout cannot follow (add early points for the uptake "
-            "model, or choose --model uptake)"
+            f"{where}: the curve rises to its maximum at {t[peak] / 3600:g} h, which the "
+            f"best-fitting model ({best.model}-exponential washout) cannot follow (add early "
+            "points for the uptake model, or choose --model uptake)"
         )
         warnings.warn(
             f"{reason}; using the trapezoid with a physical-decay tail",

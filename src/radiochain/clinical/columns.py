@@ -1,0 +1,66 @@
+"""Column names of the clinical input tables: misspelt headers are caught, not ignored."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from collections.abc import Iterable
+
+from radiochain.clinical.kinetics import ClinicalWarning
+from radiochain.errors import InputError
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+def similar(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate ``name`` most likely stands for: the same letters and digits ignoring case,
+    spaces and underscores (``SUVmax_PSMA``), one a prefix of the other (``ki67`` for
+    ``ki67_percent``), or a close spelling (``mass`` for ``mass_g``); None if none is."""
+    pool = [str(c) for c in candidates if str(c) != str(name)]
+    key = _norm(name)
+    for c in pool:
+        if _norm(c) == key:
+            return c
+    for c in pool:
+        other = _norm(c)
+        if min(len(key), len(other)) >= 3 and (other.startswith(key) or key.startswith(other)):
+            return c
+    close = difflib.get_close_matches(str(name), pool, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def check_columns(columns: Iterable[str], known: Iterable[str], source: str) -> None:
+    """Reject a column that looks like a misspelt known one; warn about other unknown columns
+    (they are ignored).
+
+    Raises
+    ------
+    InputError
+        A column is not known but resembles a known column.
+
+    Warns
+    -----
+    ClinicalWarning
+        Columns that are neither known nor like one (ignored).
+    """
+    names = list(known)
+    ignored = []
+    for column in columns:
+        if column in names:
+            continue
+        match = similar(str(column), names)
+        if match is not None:
+            raise InputError(
+                f"{source}: unknown column {str(column)!r} (did you mean {match!r}?); "
+                f"columns: {', '.join(names)}"
+            )
+        ignored.append(str(column))
+    if ignored:
+        warnings.warn(
+            f"{source}: column(s) {', '.join(ignored)} not used (columns read: {', '.join(names)})",
+            ClinicalWarning,
+            stacklevel=2,
+        )
