@@ -117,7 +117,16 @@ def _write(
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=130)
     image = base64.b64encode(buffer.getvalue()).decode("ascii")
-    rows = "" if table is None else table.to_html(border=0, float_format=lambda v: f"{v:.6g}")
+    rows = (
+        ""
+        if table is None
+        else table.to_html(
+            border=0,
+            float_format=lambda v: f"{v:.4g}",
+            index=type(table.index).__name__ != "RangeIndex",  # 0, 1, 2... is not data
+            na_rep="",
+        )
+    )
     note = f"<p>{html.escape(footnote)}</p>\n" if footnote else ""
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
