@@ -133,7 +133,6 @@ class RegionDose:
         }
 
 
-TAC_COLUMNS = ("patient", "region", "time_h", "activity_mbq")
 TAC_KNOWN = (
     "patient",
     "region",

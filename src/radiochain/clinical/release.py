@@ -504,11 +504,3 @@ def restriction_period(
     while dose_from(hi) > constraint_msv:
         hi *= 2
     return float(brentq(lambda t: dose_from(t) - constraint_msv, 0.0, hi)) / 86400
-
-
-def physical_clearance(
-    activity: float, nuclide: str, constant: float | None = None
-) -> ExponentialSum:
-    """Dose rate at 1 m [µSv/h] of ``activity`` [Bq] decaying physically, as an
-    :class:`ExponentialSum` for :func:`restriction_period`."""
-    return dose_rate_curve(activity, nuclide, constant=constant)
