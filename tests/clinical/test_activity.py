@@ -121,7 +121,7 @@ def test_patient_file_override_replaces_only_that_quantity() -> None:
         ({"min_activity": "9 GBq"}, "between 0 and max_activity"),
         ({"limits": {"liver": {"dose_gy": 30}}}, "not under organs"),
         ({"limits": {"kidneys": {"dose": 30}}}, "dose_gy and/or bed_gy"),
-        ({"limits": {"kidneys": {"dose_gy": "lots"}}}, "not a limit > 0"),
+        ({"limits": {"kidneys": {"dose_gy": "lots"}}}, "give a limit > 0"),
         (
             {"organs": {"kidneys": {"dose_per_activity_gy_per_gbq": 0.8}}},
             "needs its effective_half_life_h",

@@ -19,6 +19,7 @@ from typing import Literal
 import pandas as pd
 
 from radiochain.clinical._data import sources, table
+from radiochain.clinical.columns import positive_number
 from radiochain.errors import InputError
 
 
@@ -415,7 +416,9 @@ def plan_for_patient(spec: Mapping[str, object], where: str) -> tuple[ActivityPl
         quantity: Literal["dose", "bed"]
         for quantity in ("dose", "bed"):
             if f"{quantity}_gy" in values:
-                value = _positive(values[f"{quantity}_gy"], f"{where}: limits of {organ}")
+                value = positive_number(
+                    values[f"{quantity}_gy"], f"{where}: limits of {organ}", "a limit > 0 [Gy]"
+                )
                 limits = [x for x in limits if (x.organ, x.quantity) != (organ, quantity)]
                 limits.append(Limit(str(organ), quantity, value, where))
     limited = {x.organ for x in limits}
@@ -457,13 +460,3 @@ def plan_for_patient(spec: Mapping[str, object], where: str) -> tuple[ActivityPl
         **kwargs,
     )
     return plan, limits
-
-
-def _positive(value: object, where: str) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        number = math.nan
-    if not (math.isfinite(number) and number > 0):
-        raise InputError(f"{where}: {value!r} is not a limit > 0 [Gy]")
-    return number

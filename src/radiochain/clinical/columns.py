@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import warnings
 from collections.abc import Iterable
@@ -64,3 +65,20 @@ def check_columns(columns: Iterable[str], known: Iterable[str], source: str) -> 
             ClinicalWarning,
             stacklevel=2,
         )
+
+
+def positive_number(value: object, where: str, expected: str) -> float:
+    """``value`` as a finite number > 0.
+
+    Raises
+    ------
+    InputError
+        Not a number, not finite or not > 0: ``where: 'value' (give expected)``.
+    """
+    try:
+        number = float(str(value))
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise InputError(f"{where}: '{value}' (give {expected})")
+    return number

@@ -24,6 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from radiochain.clinical._data import table
+from radiochain.clinical.columns import check_columns, positive_number
 from radiochain.clinical.kinetics import ClinicalWarning, ExponentialSum, TacFit, fit_tac
 from radiochain.clinical.svalues import reference_mass, sphere_s_value
 from radiochain.errors import InputError
@@ -164,7 +165,6 @@ def read_tac_table(frame: pd.DataFrame, source: str = "TAC table") -> pd.DataFra
     InputError
         A column is missing, or a time or activity is negative or not a number (with its row).
     """
-    from radiochain.clinical.columns import check_columns
 
     check_columns(frame.columns, TAC_KNOWN, source)
     out = frame.copy()
@@ -253,16 +253,15 @@ def region_dosimetry(
                 f"{where}: field 'kind': {kind!r} is not one of {', '.join(REGION_KINDS)}"
             )
         if value["mass_g"] is not None:
-            mass = _number(value["mass_g"], where, "mass_g", "a mass > 0 [g]")
+            mass = positive_number(value["mass_g"], f"{where}: field 'mass_g'", "a mass > 0 [g]")
         elif kind == "lesion":
             raise InputError(f"{where}: a lesion needs its mass in column mass_g [g]")
         else:
             mass = reference_mass("red_marrow" if kind == "blood" else str(region))
         if value["administered_activity_gbq"] is not None:
-            a0 = 1e9 * _number(
+            a0 = 1e9 * positive_number(
                 value["administered_activity_gbq"],
-                where,
-                "administered_activity_gbq",
+                f"{where}: field 'administered_activity_gbq'",
                 "an activity > 0 [GBq]",
             )
         elif administered_activity is not None and administered_activity > 0:
@@ -277,8 +276,10 @@ def region_dosimetry(
             sigma = sub["sigma_bq"].to_numpy()
         t_eff = None
         if value["effective_half_life_h"] is not None:
-            t_eff = 3600 * _number(
-                value["effective_half_life_h"], where, "effective_half_life_h", "hours > 0"
+            t_eff = 3600 * positive_number(
+                value["effective_half_life_h"],
+                f"{where}: field 'effective_half_life_h'",
+                "hours > 0",
             )
             if model == "madsen" and t_eff > nuc.half_life * (1 + 1e-6):
                 raise InputError(
@@ -352,7 +353,7 @@ def _rmblr(sub: pd.DataFrame, where: str) -> float:
     value = _region_value(sub, "rmblr", where)
     if value is None:
         return DEFAULT_RMBLR
-    return _number(value, where, "rmblr", "a ratio > 0")
+    return positive_number(value, f"{where}: field 'rmblr'", "a ratio > 0")
 
 
 def _region_value(sub: pd.DataFrame, column: str, where: str) -> object | None:
@@ -368,13 +369,3 @@ def _region_value(sub: pd.DataFrame, column: str, where: str) -> object | None:
             f"({', '.join(map(str, distinct))}); give one value per region"
         )
     return distinct[0] if distinct else None
-
-
-def _number(value: object, where: str, column: str, expected: str) -> float:
-    try:
-        number = float(str(value))
-    except ValueError:
-        number = math.nan
-    if not (math.isfinite(number) and number > 0):
-        raise InputError(f"{where}: field {column!r}: '{value}' (give {expected})")
-    return number
