@@ -37,3 +37,28 @@ class InfeasibleError(RadiochainError):
 
 class DataError(RadiochainError):
     """A bundled or optional dataset is missing, unavailable or inconsistent."""
+
+
+MESSAGE_LIMIT = 300
+"""Longest error message radiochain prints [characters]; longer ones are elided in the middle."""
+
+
+def elide(value: object, limit: int = 60) -> str:
+    """``value`` as text for a message: on one line, at most ``limit`` characters (the middle
+    elided with ``…``), so that a 10,000-character input never floods the terminal.
+
+    Examples
+    --------
+    >>> elide("x" * 100, limit=11)
+    'xxxxx…xxxxx'
+    """
+    text = " ".join(str(value).split()) if "\n" in str(value) else str(value)
+    if len(text) <= limit:
+        return text
+    keep = max(limit - 1, 2)
+    return text[: keep - keep // 2] + "…" + text[len(text) - keep // 2 :]
+
+
+def one_line(message: str, limit: int = MESSAGE_LIMIT) -> str:
+    """A message as one line of at most ``limit`` characters (line breaks become spaces)."""
+    return elide(" ".join(message.split()), limit)

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
-from radiochain.errors import UnitError
+from radiochain.errors import UnitError, elide
 
 Dimension = Literal["activity", "mass", "atoms", "time"]
 
@@ -118,6 +118,17 @@ _EXAMPLE: dict[Dimension, str] = {
     "atoms": "1e15 atoms",
     "time": "120 h",
 }
+
+_TYPICAL_UNIT: dict[Dimension, str] = {"activity": "GBq", "mass": "mg", "atoms": "atoms", "time": "d"}
+
+
+def _no_unit(what: str, text: str, dims: tuple[Dimension, ...]) -> str:
+    """A bare number where a quantity is expected: say how to write it."""
+    number = elide(text.strip(), 30)
+    shown = " or ".join(f"'{number} {_TYPICAL_UNIT[d]}'" for d in dims)
+    units = "; ".join(_SHOWN[d] for d in dims)
+    return f"{what}: {number!r} has no unit (write e.g. {shown}; units: {units})"
+
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf)"
 _TERM = re.compile(rf"\s*({_NUMBER})\s*([A-Za-zµμ]+)?\s*", re.IGNORECASE)
@@ -225,15 +236,12 @@ def parse_quantity(
         raise UnitError(f"{what}: expected a number with a unit, got {value!r}")
     if isinstance(value, int | float):
         if default_unit is None:
-            raise UnitError(
-                f"{what}: {value!r} has no unit (write it with one, e.g. "
-                f"'{value} {BASE_UNIT[dims[0]]}')"
-            )
+            raise UnitError(_no_unit(what, repr(value), dims))
         return parse_quantity(f"{value!r} {default_unit}", dims, what=what)
     text = str(value).strip()
     if _DECIMAL_COMMA.match(text):
         raise UnitError(
-            f"{what}: {text!r} has a comma in its number; write decimals with a point and no "
+            f"{what}: {elide(text)!r} has a comma in its number; write decimals with a point and no "
             f"thousands separator (e.g. {_EXAMPLE[dims[0]]!r})"
         )
     pos = 0
@@ -243,25 +251,25 @@ def parse_quantity(
         match = _TERM.match(text, pos)
         if match is None or match.end() == pos:
             raise UnitError(
-                f"{what}: cannot read {text!r} as {expected} "
+                f"{what}: cannot read {elide(text)!r} as {expected} "
                 f"(write a number and a unit, e.g. {_EXAMPLE[dims[0]]!r})"
             )
         number, unit = match.group(1), match.group(2)
         if unit is None:
             if default_unit is None:
-                raise UnitError(f"{what}: {text!r} has no unit (use one of {examples})")
+                raise UnitError(_no_unit(what, text, dims))
             unit = default_unit
         found = _lookup_unit(unit, dims)
         if found is None:
             raise UnitError(
-                f"{what}: unknown unit {unit!r} in {text!r} "
+                f"{what}: unknown unit {elide(unit, 20)!r} in {elide(text)!r} "
                 f"({_did_you_mean(unit, dims)}use one of {examples})"
             )
         dim, factor = found
         if dim_seen is not None and dim != dim_seen:
-            raise UnitError(f"{what}: {text!r} mixes {dim_seen} and {dim}")
+            raise UnitError(f"{what}: {elide(text)!r} mixes {dim_seen} and {dim}")
         if dim_seen is not None and dim != "time":
-            raise UnitError(f"{what}: {text!r} has more than one term (write one value)")
+            raise UnitError(f"{what}: {elide(text)!r} has more than one term (write one value)")
         dim_seen = dim
         total += float(number) * factor
         pos = match.end()
@@ -272,11 +280,11 @@ def parse_quantity(
 
 def _finite_nonnegative(value: float, text: object, what: str, allow_negative: bool) -> float:
     if math.isnan(value):
-        raise UnitError(f"{what}: {text!r} is not a number (give a finite value)")
+        raise UnitError(f"{what}: {elide(text)!r} is not a number (give a finite value)")
     if math.isinf(value):
-        raise UnitError(f"{what}: {text!r} is infinite (give a finite value)")
+        raise UnitError(f"{what}: {elide(text)!r} is infinite (give a finite value)")
     if value < 0 and not allow_negative:
-        raise UnitError(f"{what}: {text!r} is negative (give a value >= 0)")
+        raise UnitError(f"{what}: {elide(text)!r} is negative (give a value >= 0)")
     return value
 
 

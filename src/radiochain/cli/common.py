@@ -1,32 +1,71 @@
-"""What every command shares: the --json option, JSON printing, the console."""
+"""What every command shares: the --json option, JSON printing, the console.
+
+Machine output is clean by construction: while a command runs with ``--json``,
+:func:`radiochain.cli.main.main` points file descriptor 1 at stderr, so that nothing a library
+or a solver's C code prints can reach stdout; :func:`print_json` writes the one JSON document
+to the real stdout, kept aside in :data:`JSON_STREAM`.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 import sys
-from typing import Annotated
+from typing import IO, Annotated, Any
 
 import typer
 from rich.console import Console
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+JsonOption = Annotated[
+    bool,
+    typer.Option("--json", help="Print one JSON document on stdout (logs and progress: stderr)."),
+]
+
+JSON_STREAM: IO[str] | None = None
+"""Where :func:`print_json` writes while a ``--json`` command runs (the real stdout)."""
+
+json_documents_written = 0
+"""JSON documents printed by the running command (the command line checks it is one)."""
 
 
-def print_json(payload: object, *, text_fallback: bool = False) -> None:
-    """Write ``payload`` as indented JSON to stdout (NaN and infinity are refused); with
-    ``text_fallback`` values JSON cannot hold (dates...) are written as text."""
-    sys.stdout.write(
-        json.dumps(
-            payload,
-            indent=2,
-            ensure_ascii=False,
-            allow_nan=False,
-            default=str if text_fallback else None,
-        )
-        + "\n"
-    )
+def jsonable(value: Any) -> Any:
+    """``value`` with everything JSON cannot hold made plain: NumPy scalars and arrays become
+    numbers and lists, non-finite floats become ``None``, paths and dates become text."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, str | bool | int) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return jsonable(value.tolist())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def print_json(payload: object, *, text_fallback: bool = True) -> None:
+    """Write ``payload`` as one indented JSON document to stdout.
+
+    NaN and infinity become ``null``, NumPy values plain numbers, dates ISO 8601 text (with
+    ``text_fallback=False`` a value JSON cannot hold is an error instead: a bug to fix).
+    """
+    global json_documents_written
+    data = jsonable(payload) if text_fallback else payload
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    stream = JSON_STREAM if JSON_STREAM is not None else sys.stdout
+    stream.write(text)
+    stream.flush()
+    json_documents_written += 1
 
 
 def console() -> Console:
     """A console that prints plain text (no syntax highlighting of numbers)."""
     return Console(highlight=False, soft_wrap=True)
+
+
+def stderr_console() -> Console:
+    """The console for progress bars and notes: stderr, so stdout stays the result."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)

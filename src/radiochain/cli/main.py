@@ -6,18 +6,23 @@ right; ``--debug`` shows the traceback), 1 when the question has no answer.
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
+from radiochain.cli import common
 from radiochain.cli.common import JsonOption
 from radiochain.cli.common import console as _console
 from radiochain.cli.common import print_json as _print_json
-from radiochain.errors import RadiochainError
+from radiochain.errors import RadiochainError, one_line
 from radiochain.physics.datasets import DEFAULT_DATASET, available_datasets, get_dataset
 from radiochain.units import format_quantity, parse_amount, to_seconds
 
@@ -42,7 +47,11 @@ DatasetOption = Annotated[
 @app.callback()
 def _root(
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show the full traceback of errors.")
+        bool, typer.Option("--debug", help="Show the full traceback of errors (anywhere).")
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", help="Log what the library and the solver do, on stderr."),
     ] = False,
 ) -> None:
     """radiochain: from reactor to patient."""
@@ -263,40 +272,153 @@ def _show_warning(
     line: str | None = None,
 ) -> None:
     if category.__module__.startswith("radiochain"):
-        sys.stderr.write(f"radiochain: warning: {message}\n")
+        sys.stderr.write(f"radiochain: warning: {one_line(str(message))}\n")
     else:
         sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line with ``argv``; return the exit code instead of exiting."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
+GLOBAL_FLAGS = ("--debug", "--verbose")
+"""Accepted anywhere on the command line (before ``--``), not only before the command."""
+
+EXIT_INTERNAL = 70
+"""Exit code of an unexpected error (a bug in radiochain; BSD's EX_SOFTWARE)."""
+
+
+def _split_global_flags(args: list[str]) -> tuple[list[str], set[str]]:
+    end = args.index("--") if "--" in args else len(args)
+    flags = {a for a in args[:end] if a in GLOBAL_FLAGS}
+    kept = [a for i, a in enumerate(args) if i >= end or a not in GLOBAL_FLAGS]
+    return kept, flags
+
+
+@contextmanager
+def _logs_to_stderr(verbose: bool, debug: bool) -> Iterator[None]:
+    """``--verbose``: radiochain's log records (solver logs included) on stderr; the library
+    itself never configures logging."""
+    if not (verbose or debug):
+        yield
+        return
+    logger = logging.getLogger("radiochain")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if debug else logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+
+def _flush_c_stdio() -> None:
+    """Flush what C code (a solver) buffered for stdout, so it goes where fd 1 points now."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError):  # no C library to ask: nothing buffered by it either
+        pass
+
+
+@contextmanager
+def _stdout_reserved_for_json(active: bool) -> Iterator[None]:
+    """With ``--json``, stdout holds the one JSON document and nothing else: Python's
+    ``sys.stdout`` and file descriptor 1 (where C libraries write) point at stderr while the
+    command runs; :func:`radiochain.cli.common.print_json` writes to the real stdout."""
+    if not active:
+        yield
+        return
+    original = sys.stdout
+    try:
+        fd: int | None = original.fileno()
+    except (AttributeError, OSError, ValueError):  # a test's capture buffer
+        fd = None
+    original.flush()
+    stream = original
+    if fd == 1:
+        stream = os.fdopen(os.dup(1), "w", encoding="utf-8")
+        os.dup2(2, 1)
+    common.JSON_STREAM = stream
+    common.json_documents_written = 0
+    sys.stdout = sys.stderr
+    try:
+        yield
+    finally:
+        sys.stdout = original
+        sys.stderr.flush()
+        _flush_c_stdio()
+        common.JSON_STREAM = None
+        if fd == 1:
+            stream.flush()
+            os.dup2(stream.fileno(), 1)
+            stream.close()
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(one_line(f"radiochain: error: {message}") + "\n")
+
+
+def _run(args: list[str], debug: bool, as_json: bool) -> int:
     command = typer.main.get_command(app)
     try:
         with warnings.catch_warnings():
             if not debug:  # radiochain's own warnings as one line, like its errors
                 warnings.showwarning = _show_warning
             code = command.main(args=args, prog_name="radiochain", standalone_mode=False)
-        if isinstance(code, int):  # a command that ended with typer.Exit(code)
-            return code
+        code = code if isinstance(code, int) else 0  # an int: the command ended with Exit(code)
+        if as_json and code == 0 and common.json_documents_written != 1:
+            _error(
+                f"internal error: --json printed {common.json_documents_written} documents "
+                "instead of one (a bug; please report it)"
+            )
+            return EXIT_INTERNAL
+        return code
     except RadiochainError as err:
         if debug:
             raise
-        sys.stderr.write(f"radiochain: error: {err}\n")
+        _error(str(err))
         return err.exit_code
     except typer.TyperException as err:  # usage errors: missing option, bad choice...
         if debug:
             raise
-        code = int(getattr(err, "exit_code", 2))
-        sys.stderr.write(f"radiochain: error: {err.format_message()} (see 'radiochain --help')\n")
-        return code
+        _error(f"{err.format_message()} (see 'radiochain --help')")
+        return int(getattr(err, "exit_code", 2))
     except typer.Exit as err:
         return int(err.exit_code)
-    except typer.Abort:
-        sys.stderr.write("radiochain: aborted\n")
-        return 1
-    return 0
+    except (typer.Abort, KeyboardInterrupt):
+        sys.stderr.write("radiochain: interrupted\n")
+        return 130
+    except OSError as err:  # a path the user gave that the system refused
+        if debug:
+            raise
+        where = f" {err.filename}" if err.filename else ""
+        _error(f"cannot use{where}: {err.strerror or err}")
+        return 2
+    except Exception as err:  # a bug: one line all the same, the traceback with --debug
+        if debug:
+            raise
+        _error(
+            f"internal error: {type(err).__name__}: {err} (a bug in radiochain; rerun with "
+            "--debug for the traceback and please report it)"
+        )
+        return EXIT_INTERNAL
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv``; return the exit code instead of exiting.
+
+    Exit codes: 0 success, 1 a question without answer (e.g. infeasible), 2 bad input,
+    70 an internal error (a bug), 130 interrupted.
+    """
+    args, flags = _split_global_flags(list(sys.argv[1:] if argv is None else argv))
+    debug = "--debug" in flags
+    end = args.index("--") if "--" in args else len(args)
+    as_json = "--json" in args[:end]
+    if debug:
+        args = ["--debug", *args]
+    with _logs_to_stderr("--verbose" in flags, debug), _stdout_reserved_for_json(as_json):
+        return _run(args, debug, as_json)
 
 
 def run() -> None:
