@@ -62,3 +62,15 @@ def elide(value: object, limit: int = 60) -> str:
 def one_line(message: str, limit: int = MESSAGE_LIMIT) -> str:
     """A message as one line of at most ``limit`` characters (line breaks become spaces)."""
     return elide(" ".join(message.split()), limit)
+
+
+def elide_path(path: object, limit: int = 120) -> str:
+    """A file path for a message: whole when short, else its end (the file name matters most).
+
+    Examples
+    --------
+    >>> elide_path("/" + "d/" * 100 + "net.json", limit=20)
+    '…/d/d/d/d/d/net.json'
+    """
+    text = str(path)
+    return text if len(text) <= limit else "…" + text[len(text) - limit + 1 :]

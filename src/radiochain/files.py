@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from radiochain.errors import InputError, elide
+from radiochain.errors import InputError, elide, elide_path
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -38,13 +38,13 @@ MAX_YAML_VALUES = 100_000
 
 def _existing_file(path: Path, what: str) -> Path:
     if path.is_dir():
-        raise InputError(f"{what} {elide(str(path))}: is a folder (give a file)")
+        raise InputError(f"{what} {elide_path(path)}: is a folder (give a file)")
     if not path.is_file():
-        raise InputError(f"{what} {elide(str(path))}: file does not exist")
+        raise InputError(f"{what} {elide_path(path)}: file does not exist")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise InputError(
-            f"{what} {elide(str(path))}: {size / 2**20:.0f} MiB is more than the "
+            f"{what} {elide_path(path)}: {size / 2**20:.0f} MiB is more than the "
             f"{MAX_FILE_BYTES / 2**20:.0f} MiB radiochain reads (split or trim the file)"
         )
     return path
@@ -69,13 +69,13 @@ def read_text(path: str | Path, *, what: str = "file") -> str:
     try:
         data = file.read_bytes()
     except OSError as err:
-        raise InputError(f"{what} {elide(str(file))}: cannot read ({err.strerror})") from None
+        raise InputError(f"{what} {elide_path(file)}: cannot read ({err.strerror})") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise InputError(
-            f"{elide(str(file))}: line {line}: byte 0x{data[err.start]:02x} is not UTF-8 text "
+            f"{elide_path(file)}: line {line}: byte 0x{data[err.start]:02x} is not UTF-8 text "
             "(save the file as UTF-8)"
         ) from None
 
@@ -152,7 +152,7 @@ def parse_yaml(text: str, *, where: str = "YAML") -> Any:
 
 def load_yaml(path: str | Path, *, what: str = "file") -> Any:
     """Read a YAML file with :func:`read_text` and :func:`parse_yaml`."""
-    return parse_yaml(read_text(path, what=what), where=elide(str(path)))
+    return parse_yaml(read_text(path, what=what), where=elide_path(path))
 
 
 def _refuse_constant(name: str) -> float:
@@ -168,7 +168,7 @@ def load_json(path: str | Path, *, what: str = "file") -> Any:
         As :func:`read_text`, or a syntax error with its line and column.
     """
     text = read_text(path, what=what)
-    where = elide(str(path))
+    where = elide_path(path)
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as err:
@@ -201,7 +201,7 @@ def output_folder(path: str | Path, *, what: str = "--out", empty: bool = False)
         The path is a file, cannot be created, is not writable, or (``empty``) holds files.
     """
     folder = Path(path)
-    shown = elide(str(folder))
+    shown = elide_path(folder)
     if str(path).strip() == "":
         raise InputError(f"{what}: empty path (give a folder)")
     if folder.exists() and not folder.is_dir():

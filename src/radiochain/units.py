@@ -119,7 +119,12 @@ _EXAMPLE: dict[Dimension, str] = {
     "time": "120 h",
 }
 
-_TYPICAL_UNIT: dict[Dimension, str] = {"activity": "GBq", "mass": "mg", "atoms": "atoms", "time": "d"}
+_TYPICAL_UNIT: dict[Dimension, str] = {
+    "activity": "GBq",
+    "mass": "mg",
+    "atoms": "atoms",
+    "time": "d",
+}
 
 
 def _no_unit(what: str, text: str, dims: tuple[Dimension, ...]) -> str:
@@ -241,8 +246,8 @@ def parse_quantity(
     text = str(value).strip()
     if _DECIMAL_COMMA.match(text):
         raise UnitError(
-            f"{what}: {elide(text)!r} has a comma in its number; write decimals with a point and no "
-            f"thousands separator (e.g. {_EXAMPLE[dims[0]]!r})"
+            f"{what}: {elide(text)!r} has a comma in its number; write decimals with a "
+            f"point and no thousands separator (e.g. {_EXAMPLE[dims[0]]!r})"
         )
     pos = 0
     total = 0.0
@@ -381,3 +386,37 @@ def format_quantity(value: float, dimension: Dimension, digits: int = 4) -> str:
             return f"{value / factor:.{digits}g} {name}"
     name, factor = ladder[-1]
     return f"{value / factor:.{digits}g} {name}"
+
+
+def parse_fraction(
+    value: str | float | int, *, what: str = "fraction", upper: float = 1.0
+) -> float:
+    """A share from ``0.82``, ``"0.82"`` or ``"82 %"``, in [0, ``upper``].
+
+    Examples
+    --------
+    >>> parse_fraction("82 %")
+    0.82
+    >>> parse_fraction(0.5)
+    0.5
+
+    Raises
+    ------
+    UnitError
+        Not a number, NaN, infinite, negative or above ``upper``.
+    """
+    text = str(value).strip()
+    percent = text.endswith("%")
+    number = text[:-1].strip() if percent else text
+    try:
+        x = float(number) if not isinstance(value, bool) else math.nan
+    except ValueError:
+        raise UnitError(
+            f"{what}: {elide(text)!r} is not a fraction (write e.g. 0.2 or '20 %')"
+        ) from None
+    if percent:
+        x = round(x / 100.0, 15)
+    if not math.isfinite(x) or not 0.0 <= x <= upper:
+        limit = f"{upper:g}" if not percent else f"{upper * 100:g} %"
+        raise UnitError(f"{what}: {elide(text)!r} is out of range (give 0 to {limit})")
+    return x

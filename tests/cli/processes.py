@@ -99,7 +99,8 @@ class ForkServer:
         self, args: list[str], cwd: Path, *, timeout_s: float = 60.0, memory_mb: int = 4096
     ) -> Outcome:
         """Run ``radiochain ARGS`` in ``cwd`` and wait for it (killed after ``timeout_s``)."""
-        assert self._process.stdin is not None and self._process.stdout is not None
+        assert self._process.stdin is not None
+        assert self._process.stdout is not None
         request: dict[str, Any] = {
             "args": args,
             "cwd": str(cwd),

@@ -7,7 +7,6 @@ file it started with unchanged (nothing a user gave is lost or silently changed)
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import shutil
 from collections.abc import Iterator
@@ -66,7 +65,7 @@ def prepare(case: dict[str, Any], folder: Path) -> None:
         (folder / name).write_text(text, encoding="utf-8")
     for name, escaped in (case.get("bytes") or {}).items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(codecs.decode(escaped, "unicode_escape").encode("latin-1"))
+        (folder / name).write_bytes(escaped.encode("latin-1"))  # "\xe9" is byte 0xe9
     for name, replacements in (case.get("edit") or {}).items():
         path = folder / name
         text = path.read_text(encoding="utf-8")
@@ -98,7 +97,8 @@ def test_bad_input(case: dict[str, Any], server: ForkServer, tmp_path: Path) -> 
     assert outcome.stdout == "", f"{command}: wrote to stdout: {outcome.stdout[:500]!r}"
     lines = outcome.stderr.splitlines()
     errors = [line for line in lines if line.startswith(PREFIX)]
-    assert len(errors) == 1 and lines[-1] == errors[0], f"{command}: stderr {outcome.stderr!r}"
+    assert len(errors) == 1, f"{command}: stderr {outcome.stderr!r}"
+    assert lines[-1] == errors[0], f"{command}: stderr {outcome.stderr!r}"
     message = errors[0]
     assert len(message) <= len(PREFIX) + MESSAGE_LIMIT
     for word in case.get("says") or []:
@@ -110,8 +110,9 @@ def test_bad_input(case: dict[str, Any], server: ForkServer, tmp_path: Path) -> 
 
 def test_corpus_covers_every_command() -> None:
     """Every command of the CLI has cases in the corpus."""
-    from radiochain.cli.main import app
     import typer
+
+    from radiochain.cli.main import app
 
     def names(group: Any, prefix: str = "") -> Iterator[str]:
         for name, cmd in group.commands.items():

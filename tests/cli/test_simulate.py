@@ -54,7 +54,7 @@ def test_simulate_json_and_files(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_size_reserve_and_n_minus_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, stdout, err = run(
         ["simulate", str(EXAMPLES / "tiny"), "--weeks", "6", "--runs", "4", "--n-minus-1",
-         "largest-producer", "--outage-days", "10", "--size-reserve", "--target",
+         "largest-producer", "--outage-duration", "10 d", "--size-reserve", "--target",
          "P(missed > 1 %) < 5 %", "--out", str(tmp_path), "--no-report", "--json"],
         capsys,
     )  # fmt: skip
@@ -80,7 +80,7 @@ def test_scenario_file_and_table_output(tmp_path: Path, capsys: pytest.CaptureFi
         (["--target", "missed < 5", "--size-reserve"], "--target"),
         (["--runs", "0"], "--runs"),
         (["--policy", "magic"], "--policy"),
-        (["--reserve", "-1"], "reserve_fraction"),
+        (["--reserve", "-1"], "--reserve"),
         (["--n-minus-1", "nowhere"], "nowhere"),
         (["--scenario", "no-such.yaml"], "does not exist"),
     ],

@@ -11,7 +11,7 @@ import os
 import sys
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -315,10 +315,8 @@ def _flush_c_stdio() -> None:
     """Flush what C code (a solver) buffered for stdout, so it goes where fd 1 points now."""
     import ctypes
 
-    try:
+    with suppress(OSError, AttributeError):  # no C library to ask: nothing buffered by it
         ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError):  # no C library to ask: nothing buffered by it either
-        pass
 
 
 @contextmanager

@@ -1,34 +1,37 @@
-"""``radiochain simulate NETWORK``: stress-test the weekly plan under disruptions, on Dask."""
+"""``radiochain simulate NETWORK``: stress-test the weekly plan under disruptions, on Dask.
+
+A thin layer: options become :class:`~radiochain.simulation.StressTestOptions`, the work is
+:func:`~radiochain.simulation.stress_test`, the result writes itself.
+"""
 
 from __future__ import annotations
 
-import json
-import sys
-import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from radiochain.errors import InputError
+from radiochain.cli.common import JsonOption, print_json, stderr_console
+from radiochain.cli.common import console as make_console
+
+_DEFAULT_TARGET = "P(missed > 1 %) < 5 %"
 
 
 def simulate_command(
     network_path: Annotated[
         Path, typer.Argument(metavar="NETWORK", help="Network folder or .json.")
     ],
-    weeks: Annotated[int, typer.Option(help="Weeks per run.")] = 52,
-    runs: Annotated[int, typer.Option(help="Runs in the ensemble.")] = 100,
+    weeks: Annotated[int, typer.Option(help="Weeks per run (1 to 520).")] = 52,
+    runs: Annotated[int, typer.Option(help="Runs in the ensemble (1 to 100,000).")] = 100,
     seed: Annotated[int, typer.Option(help="Root seed (same seed, same result).")] = 0,
     scenario: Annotated[
         Path | None, typer.Option(help="Scenario YAML (disruptions and policy).")
     ] = None,
     workers: Annotated[
-        int, typer.Option(help="1: in this process; K>1: a local Dask cluster of K processes.")
+        int,
+        typer.Option(help="1: in this process; K>1: a local Dask cluster of K processes (<= 256)."),
     ] = 1,
     scheduler: Annotated[
         str | None, typer.Option(help="Existing Dask scheduler, e.g. tcp://host:8786.")
@@ -37,7 +40,8 @@ def simulate_command(
         str, typer.Option(help="'dispatch' (fast rule) or 'rolling' (re-plan via the MILP).")
     ] = "dispatch",
     reserve: Annotated[
-        float | None, typer.Option(help="Outage reserve as a fraction of weekly demand.")
+        str | None,
+        typer.Option(help="Outage reserve as a fraction of weekly demand, e.g. 0.2 or '20 %'."),
     ] = None,
     n_minus_1: Annotated[
         str | None,
@@ -46,160 +50,110 @@ def simulate_command(
             help="Lose a producer or lane: a name, 'largest-producer' or 'largest-lane'.",
         ),
     ] = None,
-    outage_days: Annotated[float, typer.Option(help="Days the --n-minus-1 loss lasts.")] = 21.0,
-    outage_start: Annotated[float, typer.Option(help="Day of the run it starts.")] = 0.0,
+    outage_duration: Annotated[
+        str, typer.Option(help="How long the --n-minus-1 loss lasts, e.g. '21 d'.")
+    ] = "21 d",
+    outage_start: Annotated[
+        str, typer.Option(help="When in the run the --n-minus-1 loss starts, e.g. '0 d'.")
+    ] = "0 d",
     size_reserve: Annotated[
         bool, typer.Option("--size-reserve", help="Find the smallest reserve meeting --target.")
     ] = False,
     target: Annotated[
-        str, typer.Option(help="Risk target, e.g. 'P(missed > 1 %) < 5 %'.")
-    ] = "P(missed > 1 %) < 5 %",
+        str, typer.Option(help="Risk target of --size-reserve, e.g. 'P(missed > 1 %) < 5 %'.")
+    ] = _DEFAULT_TARGET,
+    dataset: Annotated[
+        str | None, typer.Option(help="Nuclear dataset (default: the network's).")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Folder for tables, figures, report.")] = Path(
         "out/simulate"
     ),
     events: Annotated[bool, typer.Option("--events", help="Write the event log.")] = False,
     report: Annotated[bool, typer.Option(help="Write report.html and PNG figures.")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Replay the weekly plan for many runs under disruptions and report what patients see.
 
     Writes runs.parquet (KPIs per run), weekly.parquet, events.parquet (--events),
     summary.json and report.html (+ fan_chart.png, exceedance.png) to --out.
     """
+    from radiochain.files import output_folder
     from radiochain.network.io import read_network
     from radiochain.simulation import (
         NMinus1,
-        exceedance_curve,
-        no_disruptions,
+        StressTestOptions,
         parse_target,
-        plan_template,
         read_scenario,
-        run_ensemble,
-        run_rolling,
-        summarize,
+        stress_test,
     )
-    from radiochain.simulation import (
-        size_reserve as find_reserve,
-    )
-    from radiochain.simulation.dispatch import resolve
+    from radiochain.units import parse_fraction, to_seconds
 
-    if policy not in ("dispatch", "rolling"):
-        raise InputError(f"--policy {policy!r}: use 'dispatch' or 'rolling'")
-    if weeks < 1 or runs < 1:
-        raise InputError(f"--weeks {weeks} / --runs {runs}: give at least 1")
-    if workers < 1:
-        raise InputError(f"--workers {workers}: give at least 1")
-    if seed < 0:
-        raise InputError(f"--seed {seed}: give a whole number >= 0")
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: is a file (give a folder)")
-    if n_minus_1 and outage_start >= weeks * 7:
-        raise InputError(
-            f"--outage-start {outage_start:g}: the run lasts {weeks * 7} days (start it earlier)"
+    day = 86_400.0
+    options = StressTestOptions(
+        weeks=weeks,
+        runs=runs,
+        seed=seed,
+        policy=policy,  # type: ignore[arg-type]  # validated by StressTestOptions
+        workers=workers,
+        scheduler=scheduler,
+        reserve_fraction=None if reserve is None else parse_fraction(reserve, what="--reserve", upper=10.0),
+        n_minus_1=None
+        if n_minus_1 is None
+        else NMinus1(
+            n_minus_1,
+            to_seconds(outage_duration, default_unit=None, what="--outage-duration") / day,
+            to_seconds(outage_start, default_unit=None, what="--outage-start") / day,
+        ),
+        target=parse_target(target) if size_reserve else None,
+        events=events,
+    )
+    chosen = read_scenario(scenario) if scenario is not None else None
+    network = read_network(network_path, strict=True)
+    if dataset is not None:
+        from radiochain.physics.datasets import get_dataset
+
+        network.dataset_name = get_dataset(dataset).name
+    folder = output_folder(out)
+    with _ProgressBar(options, as_json) as tick:
+        result = stress_test(network, chosen, options, progress=tick)
+    result.write(folder, report=report)
+    summary = result.summary()
+    if as_json:
+        print_json(summary)
+        return
+    _print(summary, result.answers)
+
+
+class _ProgressBar:
+    """A Rich bar on stderr (none with --json); restarts for each ensemble of a search."""
+
+    def __init__(self, options: Any, quiet: bool) -> None:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        console = stderr_console()
+        self._bar = Progress(
+            *columns,
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=quiet or not console.is_terminal,  # no bar drawn into logs and pipes
         )
-    goal = parse_target(target) if size_reserve else None
-    chosen = (
-        read_scenario(scenario)
-        if scenario
-        else replace(no_disruptions(), name="network", use_network_outages=True)
-    )
-    if reserve is not None:
-        chosen = chosen.with_reserve(reserve)
-    if n_minus_1:
-        if outage_days < 0 or outage_start < 0:
-            raise InputError("--outage-days and --outage-start must be >= 0")
-        chosen = replace(chosen, n_minus_1=NMinus1(n_minus_1, outage_days, outage_start))
-    network = read_network(network_path)
-    started = time.perf_counter()
-    template, plan = plan_template(network)
-    resolved = resolve(template, chosen, weeks)  # unknown names fail here, before the bar
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True, disable=as_json) as bar:
-        task = bar.add_task(f"{policy}: {runs} runs x {weeks} weeks", total=runs)
+        self._label = f"{options.policy}: {options.runs} runs x {options.weeks} weeks"
+
+    def __enter__(self) -> Any:
+        self._bar.__enter__()
+        task = self._bar.add_task(self._label, total=None)
 
         def tick(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            self._bar.update(task, completed=done, total=total)
 
-        def ensemble(sc: Any) -> Any:
-            bar.update(task, completed=0)
-            if policy == "rolling":
-                return run_rolling(
-                    network, template, sc, weeks=weeks, runs=runs, seed=seed, progress=tick
-                )
-            return run_ensemble(
-                template,
-                sc,
-                weeks=weeks,
-                runs=runs,
-                seed=seed,
-                workers=workers,
-                scheduler=scheduler,
-                events=events,
-                progress=tick,
-            )
+        return tick
 
-        sizing = None
-        if goal is not None:
-            sizing = find_reserve(lambda f: ensemble(chosen.with_reserve(f)).runs, goal)
-            if sizing.reserve_fraction is not None:
-                chosen = chosen.with_reserve(sizing.reserve_fraction)
-        result = ensemble(chosen)
-    elapsed = time.perf_counter() - started
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    result.runs.to_parquet(folder / "runs.parquet", index=False)
-    result.weekly.to_parquet(folder / "weekly.parquet", index=False)
-    files = {"runs": str(folder / "runs.parquet"), "weekly": str(folder / "weekly.parquet")}
-    if events and result.events is not None:
-        result.events.to_parquet(folder / "events.parquet", index=False)
-        files["events"] = str(folder / "events.parquet")
-    answers = summarize(result.runs, seed=seed)
-    curve = exceedance_curve(result.runs["missed_disrupted_fraction"])
-    facts = {
-        "network": network.name,
-        "policy": policy,
-        "weeks": weeks,
-        "runs": runs,
-        "seed": seed,
-        "scenario": chosen.name,
-        "reserve_fraction": chosen.reserve_fraction,
-        "n_minus_1_target": resolved.n_minus_1_target,
-        "planned_treated_on_day_per_week": int(plan.kpis["treated_on_day"]),
-        "planned_unserved_per_week": int(plan.kpis["unserved"]),
-    }
-    if report:
-        from radiochain.reports.simulation_report import write_simulation_report
-
-        files |= write_simulation_report(
-            result, answers, folder, title=f"Stress test of {network.name}", facts=facts
-        )
-    summary = facts | {
-        "scenario_detail": chosen.to_dict(),
-        "mean": {k: float(v) for k, v in result.runs.drop(columns="run").mean().items()},
-        "answers": answers.to_dict(orient="records"),
-        "exceedance_missed_disrupted_fraction": curve.to_dict(orient="records")[:200],
-        "reserve_sizing": sizing.to_dict() if sizing else None,
-        "nuclear_dataset": plan.dataset,
-        "runtime_s": elapsed,
-        "files": files,
-    }
-    (folder / "summary.json").write_text(
-        json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8"
-    )
-    if as_json:
-        sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-        return
-    _print(summary, answers)
+    def __exit__(self, *exc: object) -> None:
+        self._bar.__exit__(None, None, None)
 
 
 def _print(summary: dict[str, Any], answers: Any) -> None:
-    console = Console(highlight=False, soft_wrap=True)
+    console = make_console()
     console.print(
         f"[bold]{summary['network']}[/bold]: {summary['runs']} runs x {summary['weeks']} weeks, "
         f"policy {summary['policy']}, scenario {summary['scenario']}, "
@@ -208,8 +162,8 @@ def _print(summary: dict[str, Any], answers: Any) -> None:
     if summary.get("n_minus_1_target"):
         n1 = summary["scenario_detail"].get("n_minus_1") or {}
         console.print(
-            f"N-1: {summary['n_minus_1_target']} lost for {n1.get('days', '?')} d "
-            f"from day {n1.get('start_day', '?')}",
+            f"N-1: {summary['n_minus_1_target']} lost for {n1.get('days', '?'):g} d "
+            f"from day {n1.get('start_day', '?'):g}",
             markup=False,
         )
     table = Table(show_header=True)

@@ -2,7 +2,8 @@
 
 ``plan_template`` plans a week and flattens it; ``run_ensemble`` replays it for many runs with
 the fast dispatch rule (on Dask), ``run_rolling`` re-plans through the MILP; ``summarize``,
-``exceedance_curve`` and ``size_reserve`` turn the runs into answers. See ``docs/simulation.md``.
+``exceedance_curve`` and ``size_reserve`` turn the runs into answers; ``stress_test`` runs the
+whole workflow (what ``radiochain simulate`` calls). See ``docs/simulation.md``.
 """
 
 from radiochain.simulation.answers import (
@@ -25,9 +26,21 @@ from radiochain.simulation.scenario import (
     parse_scenario,
     read_scenario,
 )
+from radiochain.simulation.stress_test import (
+    MAX_RUNS,
+    MAX_WEEKS,
+    MAX_WORKERS,
+    StressTestOptions,
+    StressTestResult,
+    network_scenario,
+    stress_test,
+)
 from radiochain.simulation.template import PlanTemplate, build_template, plan_template
 
 __all__ = [
+    "MAX_RUNS",
+    "MAX_WEEKS",
+    "MAX_WORKERS",
     "Distribution",
     "EnsembleResult",
     "NMinus1",
@@ -35,9 +48,12 @@ __all__ = [
     "ProducerOutages",
     "ReserveSizing",
     "Scenario",
+    "StressTestOptions",
+    "StressTestResult",
     "Target",
     "build_template",
     "exceedance_curve",
+    "network_scenario",
     "no_disruptions",
     "parse_distribution",
     "parse_scenario",
@@ -48,5 +64,6 @@ __all__ = [
     "run_ensemble",
     "run_rolling",
     "size_reserve",
+    "stress_test",
     "summarize",
 ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide, elide_path
 from radiochain.simulation.distributions import Distribution, parse_distribution
 
 _TOP = {
@@ -75,6 +75,13 @@ class NMinus1:
     target: str
     days: float
     start_day: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not str(self.target).strip():
+            raise InputError("--n-minus-1: give a producer or lane name, or largest-producer")
+        for name, value in (("--outage-duration", self.days), ("--outage-start", self.start_day)):
+            if not (math.isfinite(value) and 0 <= value <= 3653):
+                raise InputError(f"{name} {value!r} d: give a duration from 0 d to 10 y")
 
 
 @dataclass(frozen=True)
@@ -167,10 +174,10 @@ def _fraction(value: Any, where: str, *, upper: float | None = 1.0) -> float:
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise InputError(f"{where}: {value!r} is not a number") from None
+        raise InputError(f"{where}: {elide(value)!r} is not a number") from None
     if not math.isfinite(x) or x < 0 or (upper is not None and x > upper):
         bound = f"0 <= value <= {upper}" if upper is not None else "a value >= 0"
-        raise InputError(f"{where}: {value!r} is out of range (give {bound})")
+        raise InputError(f"{where}: {elide(value)!r} is out of range (give {bound})")
     return x
 
 
@@ -178,10 +185,12 @@ def _check_keys(block: Any, allowed: set[str], where: str) -> dict[str, Any]:
     if block is None:
         return {}
     if not isinstance(block, dict):
-        raise InputError(f"{where}: expected a mapping of keys, not {block!r}")
+        raise InputError(f"{where}: expected a mapping of keys, not {elide(block)!r}")
     unknown = sorted(set(map(str, block)) - allowed)
     if unknown:
-        raise InputError(f"{where}: unknown key(s) {unknown} (allowed: {sorted(allowed)})")
+        raise InputError(
+            f"{where}: unknown key(s) {elide(unknown)} (allowed: {', '.join(sorted(allowed))})"
+        )
     return {str(k): v for k, v in block.items()}
 
 
@@ -298,13 +307,7 @@ def read_scenario(path: str | Path) -> Scenario:
     InputError
         The file is missing, not YAML, or has unknown keys or values out of range.
     """
-    import yaml
+    from radiochain.files import load_yaml
 
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"scenario file {str(path)!r} does not exist")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        raise InputError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
-    return parse_scenario(data, where=str(path))
+    data = load_yaml(path, what="scenario file")
+    return parse_scenario({} if data is None else data, where=elide_path(path))
