@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide
 from radiochain.network.parse import cell_text, empty_table, parse_table
 from radiochain.network.problems import Problem, Report
 from radiochain.network.schema import TableSchema, schemas
@@ -22,11 +22,25 @@ from radiochain.physics.decay import decay_factor
 
 
 class NetworkError(InputError):
-    """A network has errors; ``problems`` lists them all."""
+    """A network has errors; ``problems`` lists them all (the message names the first and
+    the count, on one line)."""
 
     def __init__(self, message: str, problems: list[Problem]) -> None:
         super().__init__(message)
         self.problems = problems
+
+    @classmethod
+    def from_problems(cls, where: str, problems: list[Problem]) -> NetworkError:
+        """One line for a network with errors: where it is, how many errors, the first one
+        (file, row, field), and the command that lists them all."""
+        errors = [p for p in problems if p.level == "error"]
+        first = elide(str(errors[0]), 170) if errors else "none"
+        shown = elide(where, 50)
+        return cls(
+            f"{shown}: the network has {len(errors)} error(s), first: {first} "
+            f"(all of them: radiochain network validate {shown})",
+            errors,
+        )
 
 
 class Network:
@@ -147,6 +161,27 @@ class Network:
         from radiochain.network.validate import validate_network
 
         return validate_network(self)
+
+    def require_valid(self) -> Report:
+        """Validate, and refuse a network with errors: what a workflow (plan, stress test)
+        calls before it starts.
+
+        Returns
+        -------
+        Report
+            The report (warnings only) when there is no error.
+
+        Raises
+        ------
+        NetworkError
+            The network has errors; the message (one line) names the first error's file, row
+            and field and the number of errors; ``problems`` holds them all.
+        """
+        report = self.validate()
+        if not report.ok:
+            where = str(self.origin) if self.origin is not None else self.name
+            raise NetworkError.from_problems(where, report.errors)
+        return report
 
     def meta(self) -> dict[str, Any]:
         """The contents of ``network.yaml``."""

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from radiochain.errors import DataError, InputError
-from radiochain.network.core import Network, NetworkError
+from radiochain.network.core import Network
 from radiochain.network.parse import cell_text, format_column, parse_table
 from radiochain.network.problems import Problem
 from radiochain.network.schema import schemas
@@ -132,8 +132,10 @@ def read_network(path: str | Path, *, strict: bool = False) -> Network:
     ----------
     path : str or Path
     strict : bool
-        Raise :class:`NetworkError` if anything could not be read; otherwise the problems are
-        kept in ``network.read_problems`` and reported by :meth:`Network.validate`.
+        Refuse a network with errors: read, validate (:meth:`Network.require_valid`) and raise
+        :class:`NetworkError` (an :class:`InputError`, exit code 2) naming the first error and
+        the count. What a workflow (plan, stress test) uses. Otherwise problems are kept in
+        ``network.read_problems`` and every problem is reported by :meth:`Network.validate`.
 
     Raises
     ------
@@ -208,9 +210,8 @@ def read_network(path: str | Path, *, strict: bool = False) -> Network:
                 )
             )
     network.read_problems = problems
-    errors = [p for p in problems if p.level == "error"]
-    if strict and errors:
-        raise NetworkError(f"{path}: {len(errors)} problem(s); first: {errors[0]}", errors)
+    if strict:
+        network.require_valid()
     return network
 
 
@@ -335,9 +336,9 @@ def read_json(path: str | Path, *, strict: bool = False) -> Network:
         network.set_table(table, frame)
         problems += table_problems
     network.read_problems = problems
-    errors = [p for p in problems if p.level == "error"]
-    if strict and errors:
-        raise NetworkError(f"{path}: {len(errors)} problem(s); first: {errors[0]}", errors)
+    network.origin = path
+    if strict:
+        network.require_valid()
     return network
 
 
