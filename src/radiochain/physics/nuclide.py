@@ -41,7 +41,7 @@ class Nuclide:
     --------
     >>> lu = Nuclide("177Lu")
     >>> lu.name, round(lu.half_life / 86400, 3)
-    ('Lu-177', 6.647)
+    ('Lu-177', 6.644)
     """
 
     __slots__ = ("_dataset", "_index", "name")
