@@ -11,13 +11,29 @@ the two are compared on the same options. The loop over appointments is sequenti
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
+from radiochain.planning.bulk import TYPE_A
 from radiochain.planning.instance import HOURS_PER_DAY, Instance, unserved_reasons
 from radiochain.planning.result import Choice, PlanResult, PlanStatus, assemble
 
 
 def plan_greedy(inst: Instance) -> PlanResult:
     """Plan an instance with the first-come-first-served rule."""
+    return assemble(
+        inst,
+        greedy_choice(inst),
+        method="greedy",
+        status=PlanStatus.FEASIBLE,
+        objective=None,
+        report=None,
+        reasons=unserved_reasons(inst),
+    )
+
+
+def greedy_choice(inst: Instance) -> Choice:
+    """The first-come-first-served plan of an instance, as a :class:`Choice` (what the MILP
+    starts from)."""
     appts, opts, b = inst.appointments, inst.options_table, inst.batches
     inputs, deliveries, deps = inst.inputs, inst.deliveries, inst.departures
     same_day = opts[~opts["moved"]].copy()
@@ -47,6 +63,9 @@ def plan_greedy(inst: Instance) -> PlanResult:
     a_half = appts["half_life_h"].to_numpy(dtype=float)
     in_delivery = inputs["delivery"].to_numpy(dtype=np.int64)
     in_decay = inputs["decay"].to_numpy(dtype=float)
+    in_bulk = _bulk_limits(inst)  # per input: the most its bulk shipment may carry [Bq]
+    in_key = [(int(e), int(r)) for e, r in zip(in_delivery, _routes(inst), strict=True)]
+    bulk_used: dict[tuple[int, int], float] = {}
 
     activity = np.zeros(len(b))  # calibration activity committed per batch
     made = np.zeros(len(b), dtype=bool)
@@ -84,14 +103,18 @@ def plan_greedy(inst: Instance) -> PlanResult:
         left = need
         plan: list[tuple[int, float]] = []
         pending: dict[tuple[str, str], float] = {}
+        pending_bulk: dict[tuple[int, int], float] = {}
         for row in feeds.get(batch, []):
             e = in_delivery[row]
             key = (str(d_producer[e]), str(d_week[e]))
             room = week_cap[key] - week_used.get(key, 0.0) - pending.get(key, 0.0)
-            take = min(remaining[e], left / in_decay[row], max(room, 0.0))
+            bulk = in_key[row]
+            bulk_room = in_bulk[row] - bulk_used.get(bulk, 0.0) - pending_bulk.get(bulk, 0.0)
+            take = min(remaining[e], left / in_decay[row], max(room, 0.0), max(bulk_room, 0.0))
             if take > 0:
                 plan.append((int(row), take))
                 pending[key] = pending.get(key, 0.0) + take
+                pending_bulk[bulk] = pending_bulk.get(bulk, 0.0) + take
                 left -= take * in_decay[row]
             if left <= need * 1e-12:
                 break
@@ -104,6 +127,7 @@ def plan_greedy(inst: Instance) -> PlanResult:
                 drawn[row] += take
                 key = (str(d_producer[e]), str(d_week[e]))
                 week_used[key] = week_used.get(key, 0.0) + take
+                bulk_used[in_key[row]] = bulk_used.get(in_key[row], 0.0) + take
         return True
 
     for i in range(len(appts)):  # sequential by nature: each choice changes what is left
@@ -149,18 +173,29 @@ def plan_greedy(inst: Instance) -> PlanResult:
                     )
             option[i] = o
             break
-    choice = Choice(
+    return Choice(
         option=option,
         batch_activity_bq=np.where(made, activity, 0.0),
         input_bq=drawn,
         packages=np.ceil(package_load - 1e-12),
     )
-    return assemble(
-        inst,
-        choice,
-        method="greedy",
-        status=PlanStatus.FEASIBLE,
-        objective=None,
-        report=None,
-        reasons=unserved_reasons(inst),
-    )
+
+
+def _routes(inst: Instance) -> npt.NDArray[np.int64]:
+    if "route" not in inst.inputs:
+        return np.full(len(inst.inputs), -1, dtype=np.int64)
+    return inst.inputs["route"].to_numpy(dtype=np.int64)
+
+
+def _bulk_limits(inst: Instance) -> npt.NDArray[np.float64]:
+    """Per input: max_packages x A2 of its bulk route when it ships in Type A packages on
+    lanes that limit packages [Bq]; inf otherwise."""
+    route = _routes(inst)
+    limit = np.full(len(route), np.inf)
+    shipped = route >= 0
+    if shipped.any():
+        r = inst.routes.iloc[route[shipped]]
+        cap = r["max_packages"].to_numpy(dtype=float) * r["a2_bq"].to_numpy(dtype=float)
+        cap = np.where((r["package_type"] == TYPE_A).to_numpy() & np.isfinite(cap), cap, np.inf)
+        limit[shipped] = cap
+    return limit

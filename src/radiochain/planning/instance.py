@@ -17,12 +17,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from radiochain.errors import InfeasibleError, InputError
-from radiochain.network.core import Network
+from radiochain.errors import InfeasibleError, InputError, elide
+from radiochain.network.core import Network, NetworkError
 from radiochain.network.parse import parse_days, parse_time, parse_times
-from radiochain.network.validate import check_products, check_reachability, fastest_routes
+from radiochain.network.validate import check_products, check_reachability
 from radiochain.physics.decay import decay_factor
 from radiochain.physics.transport import a2_value
+from radiochain.planning.bulk import bulk_routes
 
 HOURS_PER_DAY = 24.0
 FloatArray = npt.NDArray[np.float64]
@@ -61,6 +62,44 @@ class PlanOptions:
     input_hold_h: float = 240.0
     transfer_h: float = 1.0
 
+    def __post_init__(self) -> None:
+        if self.start is not None:
+            if not isinstance(self.start, date) or isinstance(self.start, datetime):
+                raise InputError(f"start {elide(self.start)!r}: give a date (YYYY-MM-DD)")
+            if not FIRST_START <= self.start <= LAST_START:
+                raise InputError(
+                    f"start {self.start}: give a date between {FIRST_START} and {LAST_START}"
+                )
+        _whole(self.days, "days", 1, MAX_DAYS)
+        if self.lead_in_days is not None:
+            _whole(self.lead_in_days, "lead_in_days", 0, MAX_DAYS)
+        _whole(self.batch_choices, "batch_choices", 1, 100)
+        for name in ("early_arrival_h", "input_hold_h", "transfer_h"):
+            value = getattr(self, name)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float | np.number)
+                or not 0 <= float(value) <= 24 * MAX_DAYS
+            ):
+                raise InputError(f"{name} = {elide(value)}: give hours from 0 to {24 * MAX_DAYS}")
+
+
+MAX_DAYS = 366
+"""Longest planning horizon [d] (``plan --days``)."""
+FIRST_START = date(2000, 1, 1)
+"""Earliest first day of a plan."""
+LAST_START = date(2100, 12, 31)
+"""Latest first day of a plan."""
+
+
+def _whole(value: object, name: str, low: int, high: int) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | np.integer)
+        or not low <= value <= high
+    ):
+        raise InputError(f"{name} = {elide(value)}: give a whole number from {low} to {high}")
+
 
 @dataclass
 class Instance:
@@ -78,6 +117,7 @@ class Instance:
     options_table: pd.DataFrame  # (appointment, day, departure, batch) ways to serve a dose
     licence_limits: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    routes: pd.DataFrame = field(default_factory=pd.DataFrame)  # bulk routes (planning.bulk)
 
     def timestamp(self, hours: float) -> str:
         """ISO 8601 local time with offset for an instance time [h] (real elapsed hours since
@@ -260,46 +300,44 @@ def _default_start(network: Network) -> date:
     return first - timedelta(days=first.weekday())
 
 
-def build_instance(network: Network, options: PlanOptions | None = None) -> Instance:
-    """Enumerate the planning options of a network over the horizon.
+def require_plannable(network: Network) -> None:
+    """Refuse a network with validation errors before planning it.
 
     Raises
     ------
-    InputError
-        The network has errors (run ``radiochain network validate``), or no demand in the
-        horizon.
+    NetworkError
+        Errors that are bad input (exit code 2): the message names the first one (file, row,
+        field) and the count.
+    InfeasibleError
+        Only structural errors (nothing reaches a hospital within the shelf life, nobody makes
+        a product): the network is valid input but cannot be planned (exit code 1).
     """
-    options = options or PlanOptions()
     report = network.validate()
-    if not report.ok:
-        # structural infeasibility (nothing can reach a hospital in time, nobody makes a
-        # product, a licence below one dose) is "no answer" (exit 1); the rest is bad input
-        structural = {str(p) for p in check_reachability(network) + check_products(network)}
-        errors = report.errors
-        bad_input = [p for p in errors if str(p) not in structural]
-        first = (bad_input or errors)[0]
-        message = (
-            f"the network has {len(errors)} error(s), first: {first} "
-            "(see 'radiochain network validate')"
+    if report.ok:
+        return
+    structural = {str(p) for p in check_reachability(network) + check_products(network)}
+    errors = report.errors
+    bad_input = [p for p in errors if str(p) not in structural]
+    where = str(network.origin) if getattr(network, "origin", None) else network.name
+    if bad_input:
+        raise NetworkError.from_problems(
+            where, bad_input + [p for p in errors if str(p) in structural]
         )
-        if bad_input:
-            raise InputError(message)
-        raise InfeasibleError(f"cannot be planned: {message}")
-    start = options.start or _default_start(network)
-    tz = ZoneInfo(network.timezone)
-    data = network.dataset
-    products = network.products
-    half_life_h = products["nuclide"].map(
-        lambda n: float(data.half_life_s[data.lookup(n)]) / 3600.0
+    raise InfeasibleError(
+        f"cannot be planned: {elide(str(errors[0]), 220)} ({len(errors)} such error(s); "
+        "radiochain network validate lists them)"
     )
-    lead_in = options.lead_in_days
-    if lead_in is None:
-        lead_in = max(2, int(np.ceil(float(products["shelf_life_h"].max()) / HOURS_PER_DAY)))
-    calendar = _horizon_days(start, -lead_in, options.days)
-    horizon_end = options.days * HOURS_PER_DAY
-    notes: list[str] = []
 
-    # appointments and the days each may be served on ------------------------------------
+
+def _appointments(
+    network: Network,
+    start: date,
+    options: PlanOptions,
+    calendar: pd.DataFrame,
+    half_life_h: pd.Series,
+) -> pd.DataFrame:
+    """The appointments in the horizon and the days each may be served on."""
+    products = network.products
     demand = network.demand.reset_index()
     demand = demand[
         (demand["date"] >= start.isoformat())
@@ -308,7 +346,7 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
     if demand.empty:
         raise InputError(
             f"no appointment between {start} and {start + timedelta(days=options.days - 1)}"
-            " (choose --start and --days)"
+            " (choose another start or more days)"
         )
     appts = pd.DataFrame(
         {
@@ -336,8 +374,15 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
     appts["nuclide"] = appts["product"].map(products["nuclide"])
     appts["half_life_h"] = appts["product"].map(half_life_h)
     appts = appts.sort_values(["day", "window_start_h", "appointment"]).reset_index(drop=True)
+    appts["a2_bq"] = appts["nuclide"].map(lambda n: a2_value(n) or np.inf).to_numpy()
+    return appts
 
-    # deliveries of nuclide -------------------------------------------------------------------
+
+def _deliveries(
+    network: Network, calendar: pd.DataFrame, start: date, tz: ZoneInfo
+) -> pd.DataFrame:
+    """Every scheduled delivery of nuclide in the horizon (lead-in included), outside
+    planned shutdowns."""
     producers = network.producers
     out_times = producers["output_time"].map(lambda s: [parse_time(s)])
     deliveries = _expand_schedule(producers, "output_days", out_times, calendar, start, tz)
@@ -350,7 +395,7 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
                 off.set_index(["producer", "t"]).index
             )
         ]
-    deliveries = pd.DataFrame(
+    return pd.DataFrame(
         {
             "producer": deliveries["producer"],
             "site": deliveries["site"],
@@ -363,25 +408,34 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
         }
     ).reset_index(drop=True)
 
-    # candidate batches -----------------------------------------------------------------------
-    processes = network.processes
+
+def _batches(
+    network: Network,
+    calendar: pd.DataFrame,
+    start: date,
+    tz: ZoneInfo,
+    half_life_h: pd.Series,
+    horizon_end: float,
+) -> pd.DataFrame:
+    """Candidate batches: each process's slot times on its working days."""
+    processes, products = network.processes, network.products
     slot_times = processes["slot_times"].map(lambda s: list(parse_times(s)))
-    batches = _expand_schedule(processes, "working_days", slot_times, calendar, start, tz)
+    rows = _expand_schedule(processes, "working_days", slot_times, calendar, start, tz)
     batches = pd.DataFrame(
         {
-            "process": batches["process"],
-            "site": batches["site"],
-            "product": batches["product"],
-            "producer": batches["producer"],
-            "day": batches["day"],
-            "t_start": batches["t"],
-            "yield": batches["yield"],
-            "batch_min_bq": batches["batch_min_bq"].fillna(0.0),
-            "batch_max_bq": batches["batch_max_bq"],
-            "daily_slots": batches["daily_slots"].astype(int),
-            "cost_per_batch": batches["cost_per_batch"],
-            "t_release": batches["t"] + batches["synthesis_time_h"] + batches["qc_hold_h"],
-            "synthesis_time_h": batches["synthesis_time_h"],
+            "process": rows["process"],
+            "site": rows["site"],
+            "product": rows["product"],
+            "producer": rows["producer"],
+            "day": rows["day"],
+            "t_start": rows["t"],
+            "yield": rows["yield"],
+            "batch_min_bq": rows["batch_min_bq"].fillna(0.0),
+            "batch_max_bq": rows["batch_max_bq"],
+            "daily_slots": rows["daily_slots"].astype(int),
+            "cost_per_batch": rows["cost_per_batch"],
+            "t_release": rows["t"] + rows["synthesis_time_h"] + rows["qc_hold_h"],
+            "synthesis_time_h": rows["synthesis_time_h"],
         }
     )
     batches["t_cal"] = batches["t_release"] + batches["product"].map(
@@ -398,11 +452,23 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
             batches["half_life_h"].to_numpy(), (batches["t_cal"] - batches["t_start"]).to_numpy()
         )
     )
+    return batches
 
-    # which delivery can feed which batch ------------------------------------------------------
+
+def _inputs(
+    network: Network,
+    deliveries: pd.DataFrame,
+    batches: pd.DataFrame,
+    routes: pd.DataFrame,
+    options: PlanOptions,
+) -> pd.DataFrame:
+    """Which delivery can feed which batch: (delivery, batch, decay factor from delivery to
+    synthesis start, route index into ``routes``; -1 when the producer is on site)."""
     pairs = []
-    for producer, row in producers.iterrows():  # few producers: a loop over them is fine
-        arrival = fastest_routes(network, [row["site"]])
+    route_index = pd.Series(
+        np.arange(len(routes)), index=pd.MultiIndex.from_frame(routes[["producer", "site"]])
+    )
+    for producer, row in network.producers.iterrows():  # few producers: a loop over them is fine
         own = deliveries[deliveries["producer"] == producer]
         usable = batches[
             (batches["nuclide"] == row["nuclide"])
@@ -421,28 +487,42 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
                 suffixes=("_d", "_b"),
             )
         )
-        merged["arrive"] = merged["t"] + merged["site_b"].map(arrival).to_numpy()
+        mine = routes[routes["producer"] == str(producer)].set_index("site")["transit_h"]
+        transit = merged["site_b"].map(mine)
+        transit = transit.where(merged["site_b"] != row["site"], 0.0)
+        merged["arrive"] = merged["t"] + transit.to_numpy(dtype=float)
         wait = merged["t_start"] - merged["arrive"]
-        merged = merged[(wait >= 0) & (wait <= options.input_hold_h)]
+        merged = merged[(wait >= 0) & (wait <= options.input_hold_h)].copy()
         merged["decay"] = decay_factor(
             merged["half_life_h"].to_numpy(), (merged["t_start"] - merged["t"]).to_numpy()
         )
-        pairs.append(merged[["delivery", "batch", "decay"]])
-    inputs = (
-        pd.concat(pairs, ignore_index=True)
-        if pairs
-        else pd.DataFrame(columns=["delivery", "batch", "decay"])
-    )
-    fed = set(inputs["batch"])
-    unfed = batches.index.difference(list(fed))
-    if len(unfed):
-        notes.append(f"{len(unfed)} candidate batch slot(s) have no delivery that arrives in time")
-    batches = batches.assign(fed=batches.index.isin(list(fed)))
+        keys = pd.MultiIndex.from_arrays(
+            [np.full(len(merged), str(producer)), merged["site_b"].astype(str).to_numpy()]
+        )
+        merged["route"] = route_index.reindex(keys).fillna(-1).to_numpy(dtype=np.int64)
+        pairs.append(merged[["delivery", "batch", "decay", "route"]])
+    if not pairs:
+        return pd.DataFrame(
+            {
+                "delivery": pd.Series(dtype=np.int64),
+                "batch": pd.Series(dtype=np.int64),
+                "decay": pd.Series(dtype=float),
+                "route": pd.Series(dtype=np.int64),
+            }
+        )
+    return pd.concat(pairs, ignore_index=True)
 
-    # departures towards hospitals: direct lanes, and two legs with a transfer ----------------
-    departures = _departures(network, appts, batches, calendar, start, tz, options)
 
-    # ways to serve each appointment: (day, departure, batch) -----------------------------------
+def _serving_options(
+    appts: pd.DataFrame,
+    departures: pd.DataFrame,
+    batches: pd.DataFrame,
+    calendar: pd.DataFrame,
+    start: date,
+    tz: ZoneInfo,
+    options: PlanOptions,
+) -> pd.DataFrame:
+    """Ways to serve each appointment: (day, departure, batch), with the activity to draw."""
     days = appts.reset_index().rename(columns={"index": "appt"})
     days["serve_day"] = [
         list(range(a, b + 1)) for a, b in zip(days["first_day"], days["last_day"], strict=True)
@@ -475,23 +555,51 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
     opts["moved"] = opts["serve_day"] != opts["day"]
     week_of_day = dict(zip(calendar["day"], calendar["week"], strict=True))
     opts["serve_week"] = opts["serve_day"].map(week_of_day)
-    options_table = opts[
-        [
-            "appt",
-            "serve_day",
-            "serve_week",
-            "departure",
-            "batch",
-            "t_admin",
-            "draw_cal_bq",
-            "dep_factor",
-            "moved",
-        ]
-    ].sort_values(["appt", "serve_day", "departure", "batch"])
-    options_table = options_table.reset_index(drop=True)
-    a2 = appts["nuclide"].map(lambda n: a2_value(n) or np.inf)
-    appts["a2_bq"] = a2.to_numpy()
+    columns = ["appt", "serve_day", "serve_week", "departure", "batch", "t_admin"]
+    columns += ["draw_cal_bq", "dep_factor", "moved"]
+    table = opts[columns].sort_values(["appt", "serve_day", "departure", "batch"])
+    return table.reset_index(drop=True)
 
+
+def build_instance(network: Network, options: PlanOptions | None = None) -> Instance:
+    """Enumerate the planning options of a network over the horizon.
+
+    Raises
+    ------
+    NetworkError
+        The network has errors (``radiochain network validate`` lists them).
+    InfeasibleError
+        The network's only errors are structural (see :func:`require_plannable`).
+    InputError
+        No demand in the horizon.
+    """
+    options = options or PlanOptions()
+    require_plannable(network)
+    start = options.start or _default_start(network)
+    tz = ZoneInfo(network.timezone)
+    data = network.dataset
+    products = network.products
+    half_life_h = products["nuclide"].map(
+        lambda n: float(data.half_life_s[data.lookup(n)]) / 3600.0
+    )
+    lead_in = options.lead_in_days
+    if lead_in is None:
+        lead_in = max(2, int(np.ceil(float(products["shelf_life_h"].max()) / HOURS_PER_DAY)))
+    calendar = _horizon_days(start, -lead_in, options.days)
+    notes: list[str] = []
+    appts = _appointments(network, start, options, calendar, half_life_h)
+    deliveries = _deliveries(network, calendar, start, tz)
+    batches = _batches(network, calendar, start, tz, half_life_h, options.days * HOURS_PER_DAY)
+    routes = bulk_routes(network)
+    inputs = _inputs(network, deliveries, batches, routes, options)
+    fed = set(inputs["batch"])
+    unfed = batches.index.difference(list(fed))
+    if len(unfed):
+        notes.append(f"{len(unfed)} candidate batch slot(s) have no delivery that arrives in time")
+    batches = batches.assign(fed=batches.index.isin(list(fed)))
+    # departures towards hospitals: direct lanes, and two legs with a transfer
+    departures = _departures(network, appts, batches, calendar, start, tz, options)
+    options_table = _serving_options(appts, departures, batches, calendar, start, tz, options)
     licences = network.licences
     limits = (
         licences.reset_index()[["site", "nuclide", "possession_limit_bq"]]
@@ -511,6 +619,7 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
         options_table=options_table,
         licence_limits=limits,
         notes=notes,
+        routes=routes,
     )
 
 

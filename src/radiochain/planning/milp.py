@@ -14,17 +14,20 @@ model itself is linear.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy.sparse import coo_matrix
 
-from radiochain.errors import InfeasibleError, InputError
+from radiochain.errors import InfeasibleError, InputError, elide
+from radiochain.planning.bulk import TYPE_A
 from radiochain.planning.instance import HOURS_PER_DAY, Instance, unserved_reasons
 from radiochain.planning.result import Choice, PlanResult, PlanStatus, SolverReport, assemble
 
@@ -54,6 +57,16 @@ class PlanWeights:
     moved: float = 1e6
     waste_per_gbq: float = 1e2
     cost: float = 1e-3
+
+    def __post_init__(self) -> None:
+        for name in ("unserved", "moved", "waste_per_gbq", "cost"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+                raise InputError(f"weight {name} = {elide(value)}: give a number >= 0, e.g. 1e6")
+            if not math.isfinite(float(value)) or float(value) < 0:
+                raise InputError(
+                    f"weight {name} = {value}: give a finite number >= 0 (e.g. {name}=1e6)"
+                )
 
 
 @dataclass
@@ -159,6 +172,7 @@ def define_variables(m: Model, inst: Instance, w: PlanWeights) -> None:
     )
     deliveries = inst.deliveries
     cost_in = deliveries["cost_per_gbq"].to_numpy()[inst.inputs["delivery"].to_numpy(dtype=int)]
+    cost_in = cost_in + bulk_package_cost_per_gbq(inst)
     m.add_variables("Input-drawn", len(inst.inputs), cost=w.waste_per_gbq + w.cost * cost_in)
     d = inst.departures
     m.add_variables(
@@ -247,6 +261,51 @@ def define_supply_constraints(m: Model, inst: Instance) -> None:
         m.add_constraints(
             "Producer-week", codes[delivery], drawn(np.arange(ni)), np.ones(ni), n, upper=limit
         )
+
+
+def _input_routes(inst: Instance) -> tuple[IntArray, pd.DataFrame]:
+    """Route (row of ``inst.routes``) of each input, -1 for a producer on site."""
+    if "route" not in inst.inputs or inst.routes.empty:
+        return np.full(len(inst.inputs), -1, dtype=np.int64), inst.routes
+    return inst.inputs["route"].to_numpy(dtype=np.int64), inst.routes
+
+
+def bulk_package_cost_per_gbq(inst: Instance) -> FloatArray:
+    """Per input, the cost of Type A packages for its bulk shipment, per GBq drawn (the
+    packages' cost spread over the A2 each holds: a linear estimate of a rounded-up count)."""
+    route, routes = _input_routes(inst)
+    cost = np.zeros(len(route))
+    shipped = route >= 0
+    if not shipped.any():
+        return cost
+    r = routes.iloc[route[shipped]]
+    type_a = (r["package_type"] == TYPE_A).to_numpy() & np.isfinite(r["a2_bq"].to_numpy())
+    cost[np.nonzero(shipped)[0][type_a]] = r["cost_per_package"].to_numpy()[type_a] / (
+        r["a2_bq"].to_numpy()[type_a] / GBQ
+    )
+    return cost
+
+
+def define_bulk_constraints(m: Model, inst: Instance) -> None:
+    """Nuclide shipped in bulk from one delivery to one site over a Type A route fits in the
+    route's package limit: activity <= max_packages x A2 (packages are counted after solving,
+    ceil(activity / A2), and checked)."""
+    route, routes = _input_routes(inst)
+    if not (route >= 0).any():
+        return
+    r = routes.iloc[np.maximum(route, 0)]
+    limit = (r["max_packages"].to_numpy(dtype=float) * r["a2_bq"].to_numpy(dtype=float)) / GBQ
+    limited = (route >= 0) & (r["package_type"].to_numpy() == TYPE_A) & np.isfinite(limit)
+    if not limited.any():
+        return
+    rows = np.nonzero(limited)[0]
+    keys = inst.inputs["delivery"].astype(str).to_numpy()[rows] + "|" + route[rows].astype(str)
+    codes, n, _ = _group_rows(keys)
+    upper = pd.Series(limit[rows]).groupby(codes).first().to_numpy(dtype=float)
+    drawn = m.blocks["Input-drawn"]
+    m.add_constraints(
+        "Delivery-bulk-packages", codes, drawn(rows), np.ones(len(rows)), n, upper=upper
+    )
 
 
 def define_transport_constraints(m: Model, inst: Instance) -> None:
@@ -390,6 +449,7 @@ def build_model(
     define_demand_constraints(m, inst)
     define_batch_constraints(m, inst)
     define_supply_constraints(m, inst)
+    define_bulk_constraints(m, inst)
     define_transport_constraints(m, inst)
     define_hospital_constraints(m, inst)
     if extra_constraints is not None:
@@ -397,18 +457,43 @@ def build_model(
     return m
 
 
-def solve_model(
-    m: Model,
-    *,
-    time_limit_s: float = 600.0,
-    mip_gap: float = 0.005,
-    save_model: str | Path | None = None,
-    threads: int | None = None,
-) -> tuple[object, SolverReport]:
-    """Stage 2: pass the arrays to HiGHS and solve. Returns the solver and its report."""
+def model_file(save_model: str | Path) -> Path:
+    """Check where the MILP is to be written, before anything is built or solved.
+
+    Parameters
+    ----------
+    save_model : str or Path
+        A ``.mps`` or ``.lp`` file name; its folder is created if missing.
+
+    Raises
+    ------
+    InputError
+        Another suffix, a folder, or a place where no file can be written (the message names
+        the path).
+    """
+    path = Path(save_model)
+    shown = elide(str(path))
+    if str(save_model).strip() == "" or path.suffix.lower() not in (".mps", ".lp"):
+        raise InputError(f"model file {shown!r}: use a .mps or .lp file name")
+    if path.is_dir():
+        raise InputError(f"model file {shown}: is a folder (give a .mps or .lp file name)")
+    existed = path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8"):
+            pass
+        if not existed:
+            path.unlink()
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise InputError(f"model file {shown}: cannot write there ({reason})") from None
+    return path
+
+
+def _highs_lp(m: Model, *, names: bool) -> tuple[Any, int]:
+    """The model as a :class:`highspy.HighsLp` (column-wise matrix) and its nonzeros."""
     import highspy
 
-    start = time.perf_counter()
     a = m.matrix().tocsc()
     lp = highspy.HighsLp()
     lp.num_col_ = m.n_cols
@@ -422,15 +507,11 @@ def solve_model(
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data
-    integer = np.concatenate(m.integer)
     lp.integrality_ = [
         highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
-        for flag in integer
+        for flag in np.concatenate(m.integer)
     ]
-    if save_model is not None:
-        path = Path(save_model)
-        if path.suffix.lower() not in (".mps", ".lp"):
-            raise InputError(f"--save-model {path}: use a .mps or .lp file name")
+    if names:
         # block names make the written model readable: Dose_served_12, Batch_doses_3, ... (the
         # LP format admits neither '-' nor brackets in names)
         lp.col_names_ = [
@@ -441,18 +522,112 @@ def solve_model(
             for name, (_, n) in m.row_blocks.items()
             for i in range(n)
         ]
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
-    h.setOptionValue("output_flag", False)
+    return lp, int(a.nnz)
+
+
+def solution_from_choice(m: Model, inst: Instance, choice: Choice) -> FloatArray:
+    """The MILP's column values of a plan made by another planner (a warm start).
+
+    Packages per departure are the least the model's package rows allow: the load in A2
+    rounded up, and at least one per dose above half an A2.
+    """
+    x = np.zeros(m.n_cols)
+
+    def put(name: str, values: npt.ArrayLike) -> None:
+        block = m.blocks[name]
+        x[block.start : block.start + block.size] = np.asarray(values, dtype=float)
+
+    opts = inst.options_table
+    option = np.asarray(choice.option, dtype=np.int64)
+    chosen = option[option >= 0]
+    served = np.zeros(len(opts))
+    served[chosen] = 1.0
+    put("Dose-served", served)
+    put("Dose-unserved", (option < 0).astype(float))
+    made = np.asarray(choice.batch_activity_bq, dtype=float) > 0
+    put("Batch-made", made.astype(float))
+    put("Batch-activity", np.asarray(choice.batch_activity_bq, dtype=float) / GBQ)
+    put("Input-drawn", np.asarray(choice.input_bq, dtype=float) / GBQ)
+    deps = opts["departure"].to_numpy(dtype=np.int64)[chosen]
+    a2 = inst.appointments["a2_bq"].to_numpy()[opts["appt"].to_numpy(dtype=np.int64)[chosen]]
+    fraction = (opts["draw_cal_bq"].to_numpy() * opts["dep_factor"].to_numpy())[chosen] / a2
+    nd = len(inst.departures)
+    load = np.bincount(deps, weights=fraction, minlength=nd)
+    big = np.bincount(deps[fraction > 0.5], minlength=nd)
+    used = np.bincount(deps, minlength=nd) > 0
+    put("Departure-used", used.astype(float))
+    put("Departure-packages", np.maximum(np.ceil(load - 1e-9), big))
+    return x
+
+
+def _feasible(m: Model, x: FloatArray, tolerance: float = 1e-6) -> bool:
+    """Whether ``x`` satisfies the model's bounds, integrality and rows (within tolerance)."""
+    lower, upper = np.concatenate(m.lower), np.concatenate(m.upper)
+    if np.any(x < lower - tolerance) or np.any(x > upper + tolerance):
+        return False
+    integer = np.concatenate(m.integer)
+    if np.any(np.abs(x[integer] - np.round(x[integer])) > tolerance):
+        return False
+    if not m.n_rows:
+        return True
+    activity = m.matrix().tocsr() @ x
+    row_lower = np.concatenate(m.row_lower)
+    row_upper = np.concatenate(m.row_upper)
+    return bool(
+        np.all(activity >= row_lower - tolerance) and np.all(activity <= row_upper + tolerance)
+    )
+
+
+def solve_model(
+    m: Model,
+    *,
+    time_limit_s: float = 600.0,
+    mip_gap: float = 0.005,
+    save_model: str | Path | None = None,
+    start: FloatArray | None = None,
+) -> tuple[object, SolverReport]:
+    """Stage 2: pass the arrays to HiGHS and solve. Returns the solver and its report.
+
+    Parameters
+    ----------
+    m : Model
+    time_limit_s : float [s]
+    mip_gap : float
+        Relative gap at which HiGHS stops.
+    save_model : str or Path, optional
+        Write the model to this .mps or .lp file first (see :func:`model_file`).
+    start : array, optional
+        Column values of a feasible plan (:func:`solution_from_choice`): HiGHS starts from it,
+        so a time limit returns at worst this plan. Its objective is reported as
+        ``start_objective`` when it satisfies the model.
+
+    HiGHS comes from :func:`radiochain.planning.solver.new_highs`: silent, logging to
+    ``radiochain.solver``, one thread count per process.
+    """
+    import highspy
+
+    from radiochain.planning.solver import LOGGER, new_highs
+
+    began = time.perf_counter()
+    path = model_file(save_model) if save_model is not None else None
+    lp, nonzeros = _highs_lp(m, names=path is not None)
+    h = new_highs()
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
-    h.setOptionValue("random_seed", 0)
-    if threads:
-        h.setOptionValue("threads", int(threads))
     h.passModel(lp)
-    if save_model is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        h.writeModel(str(path))
-    build_s = time.perf_counter() - start
+    if path is not None and h.writeModel(str(path)) != highspy.HighsStatus.kOk:
+        raise InputError(f"model file {elide(str(path))}: HiGHS could not write it")
+    start_objective = None
+    if start is not None and _feasible(m, start):
+        start_objective = float(np.dot(np.concatenate(m.cost), start))
+        solution = highspy.HighsSolution()
+        solution.col_value = np.asarray(start, dtype=float)
+        solution.value_valid = True
+        h.setSolution(solution)
+        LOGGER.info("warm start from a plan of objective %.6g", start_objective)
+    elif start is not None:
+        LOGGER.info("the warm start does not satisfy the model; HiGHS starts from nothing")
+    build_s = time.perf_counter() - began
     run_start = time.perf_counter()
     h.run()
     runtime = time.perf_counter() - run_start
@@ -467,14 +642,21 @@ def solve_model(
         nodes=int(info.mip_node_count),
         variables=m.n_cols,
         constraints=m.n_rows,
-        nonzeros=a.nnz,
+        nonzeros=nonzeros,
         message=h.modelStatusToString(status),
+        start_objective=start_objective,
     )
     return h, report
 
 
 def read_solution(h: object, m: Model, inst: Instance) -> tuple[Choice, float | None, PlanStatus]:
-    """Stage 3: the values of the decision variables as a :class:`Choice`."""
+    """Stage 3: the values of the decision variables as a :class:`Choice`.
+
+    Raises
+    ------
+    InfeasibleError
+        HiGHS ended without a feasible solution.
+    """
     import highspy
 
     solver: highspy.Highs = h  # type: ignore[assignment]
@@ -483,7 +665,7 @@ def read_solution(h: object, m: Model, inst: Instance) -> tuple[Choice, float | 
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
         raise InfeasibleError(
             f"the solver found no plan ({solver.modelStatusToString(status)}); "
-            "raise --time-limit or use --method greedy"
+            "raise the time limit or use the greedy method"
         )
     x = np.asarray(solver.getSolution().col_value)
 
@@ -530,15 +712,45 @@ def plan_milp(
     mip_gap: float = 0.005,
     save_model: str | Path | None = None,
     extra_constraints: ExtraConstraints | None = None,
+    start: Choice | None = None,
 ) -> PlanResult:
-    """Build, solve and read back the MILP of an instance."""
-    start = time.perf_counter()
+    """Build, solve and read back the MILP of an instance.
+
+    Parameters
+    ----------
+    start : Choice, optional
+        A plan to start from (the greedy plan: :func:`radiochain.planning.greedy.greedy_choice`).
+        If HiGHS ends without a plan of its own (it cannot do worse than a start it accepted),
+        this plan is returned, with a note, as method ``greedy``.
+    """
+    began = time.perf_counter()
     m = build_model(inst, weights, extra_constraints)
-    build_s = time.perf_counter() - start
-    h, report = solve_model(m, time_limit_s=time_limit_s, mip_gap=mip_gap, save_model=save_model)
-    report = SolverReport(**{**report.__dict__, "build_s": build_s + report.build_s})
-    choice, objective, status = read_solution(h, m, inst)
+    build_s = time.perf_counter() - began
+    x0 = solution_from_choice(m, inst, start) if start is not None else None
+    h, report = solve_model(
+        m, time_limit_s=time_limit_s, mip_gap=mip_gap, save_model=save_model, start=x0
+    )
+    report = replace(report, build_s=build_s + report.build_s)
     reasons = unserved_reasons(inst)
+    try:
+        choice, objective, status = read_solution(h, m, inst)
+    except InfeasibleError:
+        if start is None:
+            raise
+        result = assemble(
+            inst,
+            start,
+            method="greedy",
+            status=PlanStatus.FEASIBLE,
+            objective=None,
+            report=report,
+            reasons=reasons,
+        )
+        result.notes.append(
+            f"the MILP ended without a plan ({report.message}); this is the greedy plan "
+            "(raise the time limit for a better one)"
+        )
+        return result
     return assemble(
         inst,
         choice,

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from radiochain.physics.decay import decay_factor
+from radiochain.planning.bulk import SHIPMENT_COLUMNS, TYPE_A, TYPE_B, bulk_shipments
 from radiochain.planning.instance import Instance
 
 
@@ -39,6 +40,7 @@ class SolverReport:
     constraints: int
     nonzeros: int
     message: str = ""
+    start_objective: float | None = None  # objective of the plan HiGHS started from, if any
 
     def to_dict(self) -> dict[str, Any]:
         return {k: _json(v) for k, v in self.__dict__.items()}
@@ -146,26 +148,17 @@ def batch_names(instance: Instance) -> pd.Series:
     return b["process"] + "@" + b["t_start"].map(lambda h: instance.timestamp(h)[:16])
 
 
-def assemble(
+def _dose_table(
     instance: Instance,
     choice: Choice,
-    *,
-    method: str,
-    status: PlanStatus,
-    objective: float | None,
-    report: SolverReport | None,
-    reasons: dict[int, str] | None = None,
-) -> PlanResult:
-    """Turn a choice into the dispatcher's tables and KPIs."""
-    appts, opts = instance.appointments, instance.options_table
-    batches, deps = instance.batches, instance.departures
+    chosen: pd.DataFrame,
+    ship_name: dict[int, str],
+    reasons: dict[int, str],
+) -> pd.DataFrame:
+    """doses.csv: one row per appointment, with the reason when unserved."""
+    appts, batches = instance.appointments, instance.batches
     names = batch_names(instance)
     served = choice.option >= 0
-    chosen = opts.loc[choice.option[served]]
-    # shipments: departures that carry at least one dose
-    used_deps = np.unique(chosen["departure"].to_numpy())
-    lane_of, t_dep = deps["lane"].astype(str).to_numpy(), deps["t_dep"].to_numpy(dtype=float)
-    ship_name = {int(g): f"{lane_of[g]}@{instance.timestamp(t_dep[g])[:16]}" for g in used_deps}
     doses = pd.DataFrame(
         {
             "appointment": appts["appointment"],
@@ -193,7 +186,6 @@ def assemble(
         doses.loc[index, "activity_at_administration_bq"] = chosen[
             "draw_cal_bq"
         ].to_numpy() * decay_factor(half, t_admin - t_cal)
-    reasons = reasons or {}
     slots = appts["hospital"].map(instance.network.sites["weekly_treatment_slots"]).astype(float)
     treated = doses[doses["status"] != "unserved"].groupby("hospital").size()
     hospital_of = appts["hospital"].astype(str).to_numpy()
@@ -213,6 +205,12 @@ def assemble(
                 "packages or licence limits)"
             )
     doses["reason"] = reason_text
+    return doses
+
+
+def _batch_table(instance: Instance, choice: Choice) -> pd.DataFrame:
+    """batches.csv: the batches made."""
+    batches, names = instance.batches, batch_names(instance)
     made = np.nonzero(choice.batch_activity_bq > 0)[0]
     drawn_in = (
         pd.Series(choice.input_bq, index=instance.inputs.index)
@@ -221,7 +219,7 @@ def assemble(
         if len(instance.inputs)
         else pd.Series(dtype=float)
     )
-    batch_table = pd.DataFrame(
+    return pd.DataFrame(
         {
             "batch": names.to_numpy()[made],
             "site": batches["site"].to_numpy()[made],
@@ -234,27 +232,51 @@ def assemble(
             "input_activity_bq": drawn_in.reindex(made).fillna(0.0).to_numpy(),
         }
     )
+
+
+def _input_table(instance: Instance, choice: Choice) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """inputs.csv (nuclide drawn from producers, with its bulk shipment) and the bulk
+    shipments."""
     used_in = np.nonzero(
         choice.input_bq > 1e-6 * max(float(choice.input_bq.max(initial=0.0)), 1.0)
     )[0]
+    bulk, shipment_of = bulk_shipments(instance, np.asarray(choice.input_bq), used_in)
     delivery = instance.inputs["delivery"].to_numpy(dtype=np.int64)[used_in]
-    input_table = pd.DataFrame(
+    names = batch_names(instance).to_numpy()
+    inputs = pd.DataFrame(
         {
             "producer": instance.deliveries["producer"].to_numpy()[delivery],
             "delivery_time": [
                 instance.timestamp(t) for t in instance.deliveries["t"].to_numpy()[delivery]
             ],
-            "batch": names.to_numpy()[instance.inputs["batch"].to_numpy(dtype=np.int64)[used_in]],
+            "batch": names[instance.inputs["batch"].to_numpy(dtype=np.int64)[used_in]],
             "activity_bq": choice.input_bq[used_in],
+            "shipment": shipment_of,
         }
     )
-    doses_per_dep = chosen.groupby("departure").size()
-    a2_of = appts["a2_bq"].to_numpy(dtype=float)[chosen["appt"].to_numpy(dtype=np.int64)]
-    fraction = (chosen["draw_cal_bq"] * chosen["dep_factor"]).to_numpy(dtype=float) / a2_of
-    act_dep = (chosen["draw_cal_bq"] * chosen["dep_factor"]).groupby(chosen["departure"]).sum()
-    shipment_table = pd.DataFrame(
+    return inputs, bulk
+
+
+def _dose_shipments(
+    instance: Instance, chosen: pd.DataFrame, used_deps: np.ndarray, ship_name: dict[int, str]
+) -> pd.DataFrame:
+    """Rows of shipments.csv for departures that carry doses."""
+    appts, deps = instance.appointments, instance.departures
+    appt = chosen["appt"].to_numpy(dtype=np.int64)
+    a2_of = appts["a2_bq"].to_numpy(dtype=float)[appt]
+    at_dep = (chosen["draw_cal_bq"] * chosen["dep_factor"]).to_numpy(dtype=float)
+    fraction = at_dep / a2_of
+    departure = chosen["departure"].to_numpy()
+    act_dep = pd.Series(at_dep).groupby(departure).sum()
+    nuclides = (
+        pd.Series(appts["nuclide"].to_numpy()[appt])
+        .groupby(departure)
+        .agg(lambda v: "+".join(sorted(set(map(str, v)))))
+    )
+    return pd.DataFrame(
         {
             "shipment": [ship_name[int(g)] for g in used_deps],
+            "kind": "doses",
             "lane": deps["lane"].to_numpy()[used_deps],
             "from_site": deps["from_site"].to_numpy()[used_deps],
             "to_site": deps["to_site"].to_numpy()[used_deps],
@@ -265,14 +287,46 @@ def assemble(
                 "" if np.isnan(t) else instance.timestamp(t)
                 for t in deps["t_transfer"].to_numpy(dtype=float)[used_deps]
             ],
-            "doses": doses_per_dep.reindex(used_deps).to_numpy(dtype=int),
-            "packages": [
-                type_a_packages(fraction[chosen["departure"].to_numpy() == g]) for g in used_deps
-            ],
+            "doses": pd.Series(departure).value_counts().reindex(used_deps).to_numpy(dtype=int),
+            "packages": [type_a_packages(fraction[departure == g]) for g in used_deps],
+            "package_type": TYPE_A,
+            "nuclide": nuclides.reindex(used_deps).to_numpy(),
             "activity_at_departure_bq": act_dep.reindex(used_deps).to_numpy(),
-        }
+        },
+        columns=SHIPMENT_COLUMNS,
     )
-    kpis = _kpis(instance, choice, doses, batch_table, shipment_table, chosen)
+
+
+def assemble(
+    instance: Instance,
+    choice: Choice,
+    *,
+    method: str,
+    status: PlanStatus,
+    objective: float | None,
+    report: SolverReport | None,
+    reasons: dict[int, str] | None = None,
+) -> PlanResult:
+    """Turn a choice into the dispatcher's tables and KPIs."""
+    opts, deps = instance.options_table, instance.departures
+    chosen = opts.loc[choice.option[choice.option >= 0]]
+    # dose shipments: departures that carry at least one dose
+    used_deps = np.unique(chosen["departure"].to_numpy())
+    lane_of, t_dep = deps["lane"].astype(str).to_numpy(), deps["t_dep"].to_numpy(dtype=float)
+    ship_name = {int(g): f"{lane_of[g]}@{instance.timestamp(t_dep[g])[:16]}" for g in used_deps}
+    doses = _dose_table(instance, choice, chosen, ship_name, reasons or {})
+    batch_table = _batch_table(instance, choice)
+    input_table, bulk = _input_table(instance, choice)
+    dose_ships = _dose_shipments(instance, chosen, used_deps, ship_name)
+    kpis = _kpis(instance, choice, doses, batch_table, dose_ships, chosen)
+    kpis["bulk_shipments"] = len(bulk)
+    kpis["bulk_packages"] = int(bulk["packages"].sum()) if len(bulk) else 0
+    kpis["bulk_type_b_shipments"] = int((bulk["package_type"] == TYPE_B).sum())
+    if len(bulk):
+        kpis["cost"] += float((bulk["packages"] * bulk["cost_of_packages"]).sum())
+    shipments = pd.concat(
+        [dose_ships, bulk[SHIPMENT_COLUMNS]] if len(bulk) else [dose_ships], ignore_index=True
+    )
     return PlanResult(
         method=method,
         status=status,
@@ -280,7 +334,7 @@ def assemble(
         report=report,
         doses=doses,
         batches=batch_table,
-        shipments=shipment_table,
+        shipments=shipments,
         inputs=input_table,
         kpis=kpis,
         dataset=instance.network.dataset.label,

@@ -110,7 +110,7 @@ def solve_plan(
     are not in :class:`PlanResult`'s tables)."""
     inst = build_instance(network, options or PlanOptions(days=7))
     model = build_model(inst, weights)
-    solver, report = solve_model(model, time_limit_s=time_limit_s, mip_gap=mip_gap, threads=1)
+    solver, report = solve_model(model, time_limit_s=time_limit_s, mip_gap=mip_gap)
     choice, objective, status = read_solution(solver, model, inst)
     result = assemble(
         inst,
