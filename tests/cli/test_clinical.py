@@ -70,7 +70,7 @@ def test_dosimetry_json_and_report(tmp_path: Path, capsys: pytest.CaptureFixture
         str(tac),
         "--administered",
         "7.4 GBq",
-        "--report",
+        "--out",
         str(tmp_path / "out"),
         "--json",
     )
@@ -87,9 +87,15 @@ def test_dosimetry_json_and_report(tmp_path: Path, capsys: pytest.CaptureFixture
     assert pdf.startswith(b"%PDF-")
     assert pdf.count(b"/Type /Page ") + pdf.count(b"/Type /Page\n") >= 2  # curves, then table
     assert b"Patient p1" in pdf  # the title in the document information
-    assert sorted(payload["report_files"]) == sorted(
+    assert sorted(payload["files"]["reports"]) == sorted(
         str(tmp_path / "out" / f"p1{s}") for s in (".html", ".pdf", ".png")
     )
+    assert payload["out"] == str(tmp_path / "out")
+    assert payload["files"]["regions"] == str(tmp_path / "out" / "regions.csv")
+    assert (payload["dataset"], payload["dataset_version"]) != ("", "")
+    assert "nuclear_data" not in payload
+    regions = (tmp_path / "out" / "regions.csv").read_text(encoding="utf-8").splitlines()
+    assert len(regions) == 1 + 2  # header, kidneys, L1
 
 
 def test_pdf_report_is_reproducible(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -101,7 +107,7 @@ def test_pdf_report_is_reproducible(tmp_path: Path, capsys: pytest.CaptureFixtur
             str(tac),
             "--administered",
             "7.4 GBq",
-            "--report",
+            "--out",
             str(tmp_path / out),
         )
         assert code == 0
@@ -281,11 +287,11 @@ def test_report_into_a_file_is_one_clear_error(
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("keep me", encoding="utf-8")
     code, _, err = run(
-        capsys, "dosimetry", str(tac), "--administered", "7.4 GBq", "--report", str(blocker)
+        capsys, "dosimetry", str(tac), "--administered", "7.4 GBq", "--out", str(blocker)
     )
     assert code == 2
     assert err.count("\n") == 1
-    assert "cannot write" in err
+    assert "is a file" in err
     assert blocker.read_text(encoding="utf-8") == "keep me"  # nothing the user gave is lost
 
 

@@ -106,7 +106,7 @@ def _patient(**changes: object) -> dict[str, object]:
 def test_patient_file_override_replaces_only_that_quantity() -> None:
     from radiochain.clinical.activity import plan_for_patient
 
-    _, limits = plan_for_patient(_patient(limits={"kidneys": {"dose_gy": 18}}), "p.yaml")
+    limits = plan_for_patient(_patient(limits={"kidneys": {"dose_gy": 18}}), "p.yaml").limits
     kidneys = {(x.quantity, x.limit_gy) for x in limits if x.organ == "kidneys"}
     assert kidneys == {("dose", 18.0), ("bed", 40.0)}  # the Bodei BED limit stays
 
@@ -152,7 +152,7 @@ def test_bed_limit_with_the_dose_rate_effect_is_kept() -> None:
 
     spec = _patient(limit_sets=["bodei-risk"], cycles=2, max_activity="30 GBq")
     spec["organs"] = {"kidneys": {"dose_per_activity_gy_per_gbq": 0.8, "effective_half_life_h": 40}}
-    plan, _ = plan_for_patient(spec, "p.yaml")
+    plan = plan_for_patient(spec, "p.yaml").plan
     row = plan.organs[plan.organs["limit_quantity"] == "bed"].iloc[0]
     assert row["cumulative_bed_gy"] <= 28.0
     assert row["cumulative_bed_gy"] == pytest.approx(28.0, rel=1e-9)

@@ -86,7 +86,8 @@ def _plan(**changes: object) -> pd.DataFrame:
     [
         ({"interval_d": 7}, "windows of consecutive cycles overlap"),
         ({"activity": "0 GBq"}, "activity > 0"),
-        ({"cycles": 10**6, "interval_d": 10**4, "window_d": 0}, "run past the calendar"),
+        ({"cycles": 100, "interval_d": 10**5, "window_d": 0}, "run past the calendar"),
+        ({"cycles": 10**6, "interval_d": 10**4, "window_d": 0}, "from 1 to 100"),
     ],
 )
 def test_plans_that_cannot_be_scheduled(changes: dict[str, object], message: str) -> None:

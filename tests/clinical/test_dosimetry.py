@@ -104,7 +104,7 @@ def test_lesion_without_mass_is_an_input_error() -> None:
 def test_negative_activity_row_is_reported() -> None:
     tac = _tac(40.0, 0.02, 7.4e9)
     tac.loc[2, "activity_mbq"] = -5
-    with pytest.raises(InputError, match=r"row 4: field .activity_mbq.: activity -5 is negative"):
+    with pytest.raises(InputError, match=r"row 4: field .activity_mbq. = -5 is negative"):
         region_dosimetry(tac)
 
 

@@ -1,13 +1,12 @@
-"""``radiochain clinical stratify|dosimetry|activity|release|to-demand``."""
+"""``radiochain clinical stratify|dosimetry|activity|release|to-demand``: parse, call the
+clinical library (:mod:`radiochain.clinical`), print."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import sys
-import warnings
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -15,7 +14,13 @@ from rich.table import Table
 
 from radiochain.cli.common import JsonOption, print_json
 from radiochain.cli.common import console as _console
-from radiochain.errors import InputError
+from radiochain.physics.datasets import DEFAULT_DATASET
+
+if TYPE_CHECKING:
+    from radiochain.clinical.activity import PatientPlan
+    from radiochain.clinical.dosimetry import DosimetryResult
+    from radiochain.clinical.release import ReleaseAssessment
+    from radiochain.clinical.stratify import Stratification
 
 BUILTIN_RULES = (
     "vision",
@@ -35,101 +40,22 @@ clinical_app = typer.Typer(
     no_args_is_help=True,
 )
 
+DatasetOption = Annotated[
+    str,
+    typer.Option(
+        "--dataset",
+        help="Nuclear dataset: 'radiochain' (bundled) or 'icrp107' (needs radioactivedecay).",
+    ),
+]
+
 
 def register(app: typer.Typer) -> None:
     """Add the ``clinical`` sub-commands to the main app."""
     app.add_typer(clinical_app, name="clinical")
 
 
-_TEXT_COLUMNS = ("patient", "region", "lesion", "hospital", "product", "site", "appointment")
-"""Identifiers read as text, so that '007' stays '007'."""
-
-
-def _read_csv(path: Path) -> Any:
-    import csv
-
-    import pandas as pd
-
-    if not path.is_file():
-        raise InputError(f"{path}: file does not exist")
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle, skipinitialspace=True)
-            width = len(next(reader, []))
-            for record in reader:
-                if len(record) > width and any(c.strip() for c in record[width:]):
-                    raise InputError(
-                        f"{path}: row {reader.line_num} has {len(record)} cells, the header "
-                        f'{width} (quote a cell that contains a comma, e.g. "6,8 GBq", or '
-                        "write decimals with a point)"
-                    )
-        frame = pd.read_csv(
-            path,
-            skipinitialspace=True,
-            index_col=False,  # a trailing comma on every row must not shift the columns
-            dtype=dict.fromkeys(_TEXT_COLUMNS, str),
-        )
-        frame.columns = [str(c).strip() for c in frame.columns]  # ' suvmax_psma ' is one
-        return frame
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, csv.Error) as err:
-        raise InputError(f"{path}: not a readable CSV file ({err})".replace("\n", " ")) from None
-
-
-_REPORT_COLUMNS = {
-    "region": "region",
-    "kind": "kind",
-    "mass_g": "mass [g]",
-    "model": "model",
-    "time_integrated_activity_coefficient_h": "TIAC [h]",
-    "effective_half_life_h": "T_eff [h]",
-    "s_value_gy_per_bq_s": "S [Gy/(Bq s)]",
-    "absorbed_dose_gy": "dose [Gy]",
-    "absorbed_dose_per_activity_gy_per_gbq": "dose/activity [Gy/GBq]",
-    "note": "note",
-}
-
-
-def _report_table(regions: Any) -> Any:
-    """The report's table: the fields a reader needs, with units, empty columns dropped."""
-    import pandas as pd
-
-    frame = pd.DataFrame([r.to_dict() for r in regions])[list(_REPORT_COLUMNS)]
-    frame = frame.rename(columns=_REPORT_COLUMNS)
-    empty = [c for c in frame.columns if frame[c].isna().all() or (frame[c] == "").all()]
-    return frame.drop(columns=empty)
-
-
-def _hint_missing_columns(rules: Any, table: Any, extra: Any, name: str) -> None:
-    """A warning for a column that rules read and the tables lack when a column of the tables
-    that no rule reads looks like it (``SUVmax_PSMA``, ``ki67``): a misspelt header would
-    otherwise make patients 'not evaluable', or skip an optional criterion, without a word."""
-    from radiochain.clinical.columns import similar
-
-    available = set(table.columns) | (set(extra.columns) if extra is not None else set())
-    read = {c for rule in rules for crit in rule.criteria for c in crit.names}
-    unread = sorted(available - read)
-    needed: dict[str, list[str]] = {}
-    for rule in rules:
-        for crit in rule.criteria:
-            for column in sorted(crit.names - available):
-                needed.setdefault(column, []).append(rule.name)
-    for column, users in needed.items():
-        match = similar(column, unread)
-        if match is not None:
-            rules_text = ", ".join(dict.fromkeys(users))
-            _warn(f"{name}: no column {column!r} (read by {rules_text}); did you mean {match!r}?")
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item"):
-        return _clean(value.item())
-    return value
+def _warn(message: str) -> None:
+    sys.stderr.write(f"radiochain: warning: {' '.join(message.split())}\n")
 
 
 @clinical_app.command("stratify")
@@ -161,51 +87,56 @@ def stratify_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Who is eligible for which agent, with every reason (pass/fail/unknown per criterion)."""
-    from radiochain.clinical.stratify import check_lesion_table, resolve_rules, stratify
+    from radiochain.clinical.stratify import missing_column_hints, resolve_rules, stratify
+    from radiochain.clinical.tables import read_table
 
-    table = check_lesion_table(_read_csv(lesions), str(lesions))
-    extra = _read_csv(patients) if patients else None
+    table = read_table(lesions, what="lesion table")
+    extra = read_table(patients, what="patient table") if patients else None
     rules = resolve_rules(rule or None, rule_file or ())
-    _hint_missing_columns(rules, table, extra, lesions.name)
-    result = stratify(table, rules, extra, strict=bool(rule))
+    result = stratify(
+        table,
+        rules,
+        extra,
+        strict=bool(rule),
+        source=str(lesions),
+        patients_source=str(patients),
+    )
+    for hint in missing_column_hints(rules, table, extra, lesions.name):
+        _warn(hint)
     if as_json:
-        _print_json_text(
-            {
-                "lesions": str(lesions),
-                "results": _clean(result.table.to_dict(orient="records")),
-                "eligible_agents": result.eligible_agents(),
-            }
+        print_json({"lesions": str(lesions), **result.to_dict()})
+    elif details:
+        _print_stratification_details(result, lesions.name)
+    else:
+        _print_stratification_summary(result, lesions.name)
+
+
+def _print_stratification_summary(result: Stratification, name: str) -> None:
+    """One row per patient, the rules grouped by outcome."""
+    summary = Table(title=f"Eligibility in {name}")
+    outcomes = ("eligible", "not eligible", "not evaluable")
+    for column in ("patient", *outcomes):
+        summary.add_column(column)
+    grouped: dict[str, dict[str, list[str]]] = {}
+    for r in result.table.to_dict(orient="records"):
+        grouped.setdefault(str(r["patient"]), {}).setdefault(str(r["status"]), []).append(
+            str(r["rule"])
         )
-        return
-    records = result.table.to_dict(orient="records")
-    if not details:
-        # compact: one row per patient, the rules grouped by outcome
-        summary = Table(title=f"Eligibility in {lesions.name}")
-        for column in ("patient", "eligible", "not eligible", "not evaluable"):
-            summary.add_column(column)
-        grouped: dict[str, dict[str, list[str]]] = {}
-        for r in records:
-            status = str(r["status"])
-            grouped.setdefault(str(r["patient"]), {}).setdefault(status, []).append(str(r["rule"]))
-        for patient, by_status in grouped.items():
-            summary.add_row(
-                patient,
-                *(
-                    ", ".join(by_status.get(k, []))
-                    for k in ("eligible", "not eligible", "not evaluable")
-                ),
-            )
-        _console().print(summary)
-        _console().print("reasons per criterion: --details (or --json)", markup=False)
-        return
-    out = Table(title=f"Stratification of {lesions.name}")
+    for patient, by_status in grouped.items():
+        summary.add_row(escape(patient), *(", ".join(by_status.get(k, [])) for k in outcomes))
+    _console().print(summary)
+    _console().print("reasons per criterion: --details (or --json)", markup=False)
+
+
+def _print_stratification_details(result: Stratification, name: str) -> None:
+    out = Table(title=f"Stratification of {name}")
     for col in ("patient", "rule", "agent", "status", "failed or unknown"):
         out.add_column(col)
-    for record in records:
+    for record in result.table.to_dict(orient="records"):
         reasons: list[str] = list(record["reasons"])
         open_ = [r for r in reasons if not r.startswith(("pass", "skipped"))]
         out.add_row(
-            str(record["patient"]),
+            escape(str(record["patient"])),
             str(record["rule"]),
             str(record["agent"]),
             str(record["status"]),
@@ -235,10 +166,19 @@ def dosimetry_cmd(
             "madsen (column effective_half_life_h).",
         ),
     ] = "auto",
-    report: Annotated[
+    out: Annotated[
         Path | None,
-        typer.Option("--report", help="Folder for per-patient reports: HTML, PDF and PNG."),
+        typer.Option(
+            "--out",
+            help="Folder for regions.csv and, per patient, a report (HTML, PDF and PNG).",
+        ),
     ] = None,
+    report: Annotated[
+        bool,
+        typer.Option(
+            "--report/--no-report", help="Write the per-patient reports into --out (default)."
+        ),
+    ] = True,
     chain: Annotated[
         bool,
         typer.Option(
@@ -247,90 +187,51 @@ def dosimetry_cmd(
             "the parent's only.",
         ),
     ] = True,
+    dataset: DatasetOption = DEFAULT_DATASET,
     as_json: JsonOption = False,
 ) -> None:
     """Time-integrated activity, S-value and absorbed dose per organ and lesion (MIRD)."""
-    from radiochain.clinical.dosimetry import region_dosimetry
-    from radiochain.clinical.kinetics import ClinicalWarning
-    from radiochain.physics.nuclide import Nuclide
+    from radiochain.clinical.dosimetry import assess_dosimetry
+    from radiochain.clinical.tables import read_table
+    from radiochain.files import output_folder
     from radiochain.units import to_becquerel
 
     a0 = (
         to_becquerel(administered, default_unit=None, what="--administered")
-        if administered
+        if administered is not None
         else None
     )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ClinicalWarning)
-        results = region_dosimetry(
-            _read_csv(tac),
-            nuclide=nuclide,
-            administered_activity=a0,
-            model=model,
-            source=str(tac),
-            chain=chain,
-        )
-    notes = list(
-        dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ClinicalWarning))
+    if out is not None:
+        output_folder(out)
+    result = assess_dosimetry(
+        read_table(tac, what="TAC table"),
+        nuclide=nuclide,
+        administered_activity=a0,
+        model=model,
+        chain=chain,
+        dataset=dataset,
+        source=str(tac),
     )
-    data_label = Nuclide(nuclide).dataset.label
-    for note in notes:
-        sys.stderr.write(f"radiochain: warning: {note}\n")
-    rows = [r.to_dict() for r in results]
-    files: list[str] = []
-    if report is not None:
-        from radiochain.clinical.figures import tac_figure
-        from radiochain.reports.figures import save_figure
-
-        for patient in dict.fromkeys(r.patient for r in results):
-            own = [r for r in results if r.patient == patient]
-            used = ", ".join(dict.fromkeys(r.nuclide for r in own))
-            half_life = Nuclide(own[0].nuclide).half_life
-            given = ", ".join(
-                dict.fromkeys(f"{r.administered_activity_bq / 1e9:.4g} GBq" for r in own)
-            )
-            title = f"Patient {patient}: time-activity curves and absorbed doses ({used}, {given})"
-            frame = _report_table(own)
-            footnote = (
-                f"Nuclear data: {data_label}. Self-dose S-values of spheres of each region's mass"
-                + (", progeny counted in situ" if chain else "")
-                + ". Not a medical device: results support, never replace, the physician and "
-                "the physicist."
-            )
-            for suffix in (".html", ".pdf", ".png"):
-                fig = tac_figure(own, half_life, title)
-                files.append(
-                    str(
-                        save_figure(
-                            fig,
-                            report / f"{patient}{suffix}",
-                            title=title,
-                            table=frame,
-                            footnote=footnote,
-                        )
-                    )
-                )
+    for note in result.warnings:
+        _warn(note)
+    if out is not None:
+        result.write(out, report=report)
     if as_json:
-        _print_json_text(
-            {
-                "tac": str(tac),
-                "nuclide": nuclide,
-                "nuclear_data": data_label,
-                "chain": chain,
-                "regions": _clean(rows),
-                "warnings": notes,
-                "report_files": files,
-            }
-        )
-        return
-    out = Table(title=f"Dosimetry of {tac.name} ({nuclide})")
+        print_json(result.to_dict())
+    else:
+        _print_dosimetry(result, tac.name)
+
+
+def _print_dosimetry(result: DosimetryResult, name: str) -> None:
+    out = Table(title=f"Dosimetry of {name} ({result.nuclide})")
     for col in ("patient", "region", "model", "TIAC [h]", "T_eff [h]", "dose [Gy]", "Gy/GBq"):
         out.add_column(col, justify="right")
-    for r in rows:
+    for region in result.regions:
+        r = region.to_dict()
         t_eff = r["effective_half_life_h"]
         out.add_row(
-            str(r["patient"]),
-            str(r["region"]),
+            escape(str(r["patient"])),
+            escape(str(r["region"])),
             str(r["model"]),
             f"{r['time_integrated_activity_coefficient_h']:.4g}",
             "-" if t_eff is None else f"{t_eff:.3g}",
@@ -340,12 +241,14 @@ def dosimetry_cmd(
     console = _console()
     console.print(out)
     console.print(
-        f"nuclear data: {data_label}; S-values: self-dose, spheres of the region's mass"
-        + (", progeny counted in situ" if chain else ", parent only"),
+        f"nuclear data: {result.dataset} {result.dataset_version}; S-values: self-dose, spheres "
+        "of the region's mass" + (", progeny counted in situ" if result.chain else ", parent only"),
         markup=False,
     )
-    for f in files:
-        console.print(f"report written to {f}")
+    if result.out is not None:
+        console.print(f"written to {result.out}: regions.csv", markup=False)
+        for path in result.files.get("reports", []):  # type: ignore[attr-defined]
+            console.print(f"report written to {path}", markup=False)
 
 
 @clinical_app.command("activity")
@@ -366,73 +269,44 @@ def activity_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Largest activity per cycle and number of cycles within every organ limit."""
-    import yaml
+    from radiochain.clinical.activity import plan_for_patient, read_patient
+    from radiochain.clinical.demand import append_plan
 
-    from radiochain.clinical.activity import plan_for_patient
-
-    if not patient.is_file():
-        raise InputError(f"{patient}: file does not exist")
-    try:
-        spec = yaml.safe_load(patient.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as err:
-        raise InputError(f"{patient}: not UTF-8 text ({err.reason}); save it as UTF-8") from None
-    except yaml.YAMLError as err:
-        raise InputError(f"{patient}: not valid YAML ({err})".replace("\n", " ")) from None
-    if not isinstance(spec, dict):
-        raise InputError(
-            f"{patient}: needs 'organs:' with, per organ, "
-            "dose_per_activity_gy_per_gbq (see docs/clinical.md)"
-        )
-    plan, limits = plan_for_patient(spec, str(patient))
-    payload = {
-        "patient": spec.get("patient", patient.stem),
-        **_clean(plan.to_dict()),
-        "limits": [
-            {"organ": x.organ, "quantity": x.quantity, "limit_gy": x.limit_gy, "source": x.source}
-            for x in limits
-        ],
-    }
+    result = plan_for_patient(read_patient(patient), str(patient))
+    row = result.plans_row() if plans is not None and result.feasible else None
+    if plans is not None and row is not None:
+        append_plan(plans, row)  # before printing: an error leaves stdout empty
     if as_json:
-        _print_json_text(payload)
+        print_json(result.to_dict())
     else:
-        console = _console()
-        console.print(
-            f"[bold]{payload['patient']}[/bold]: {plan.cycles} cycle(s) of "
-            f"{math.floor(plan.activity_per_cycle_bq / 1e7 * (1 + 1e-12)) / 100:.2f} GBq "
-            f"(rounded down; limited by {plan.limiting_organ})"
-        )
-        for row in plan.to_dict()["organs"]:  # type: ignore[attr-defined]
-            if row["limit_quantity"] is None:
-                continue
-            bed = row["limit_quantity"] == "bed"
-            value = row["cumulative_bed_gy"] if bed else row["cumulative_dose_gy"]
-            console.print(
-                f"  {row['organ']:<16} {'BED' if bed else 'dose'} {value:.3g} Gy of "
-                f"{row['limit_gy']:g} Gy limit ({row['fraction_of_limit']:.0%})"
-            )
-        if plan.note:
-            console.print(f"  note: {plan.note}")
-    if not plan.feasible:
+        _print_activity(result)
+        if row is not None:
+            added = f"  added to {plans}: {row['cycles']} x {row['activity']}"
+            _console().print(added, markup=False)
+    if not result.feasible:
         raise typer.Exit(1)
-    if plans is not None:
-        from radiochain.clinical.demand import plans_row
 
-        regimen = spec.get("regimen")
-        if not isinstance(regimen, dict):
-            raise InputError(
-                f"{patient}: --plans needs 'regimen:' with hospital, product, first_date and "
-                "interval_d"
-            )
-        row = plans_row(
-            str(payload["patient"]),
-            plan.cycles,
-            plan.activity_per_cycle_bq,
-            regimen,
-            f"{patient}: regimen",
+
+def _print_activity(result: PatientPlan) -> None:
+    plan = result.plan
+    console = _console()
+    console.print(
+        f"[bold]{escape(result.patient)}[/bold]: {plan.cycles} cycle(s) of "
+        f"{math.floor(plan.activity_per_cycle_bq / 1e7 * (1 + 1e-12)) / 100:.2f} GBq "
+        f"(rounded down; limited by {escape(plan.limiting_organ)})"
+    )
+    for row in plan.to_dict()["organs"]:  # type: ignore[attr-defined]
+        if row["limit_quantity"] is None:
+            continue
+        bed = row["limit_quantity"] == "bed"
+        value = row["cumulative_bed_gy"] if bed else row["cumulative_dose_gy"]
+        console.print(
+            f"  {row['organ']:<16} {'BED' if bed else 'dose'} {value:.3g} Gy of "
+            f"{row['limit_gy']:g} Gy limit ({row['fraction_of_limit']:.0%})",
+            markup=False,
         )
-        _append_plan(plans, row)
-        if not as_json:
-            _console().print(f"  added to {plans}: {row['cycles']} x {row['activity']}")
+    if plan.note:
+        console.print(f"  note: {plan.note}", markup=False)
 
 
 @clinical_app.command("release")
@@ -476,134 +350,39 @@ def release_cmd(
             "--agent", help="Agent for published contact restrictions, e.g. lu177-dotatate."
         ),
     ] = None,
+    dataset: DatasetOption = DEFAULT_DATASET,
     as_json: JsonOption = False,
 ) -> None:
     """Dose rate at 1 m, release decision and contact-restriction periods."""
-    import numpy as np
-
-    from radiochain.clinical._data import table
-    from radiochain.clinical.release import (
-        dose_rate_constant,
-        dose_rate_curve,
-        parse_retention,
-        published_restrictions,
-        release_decision,
-        restriction_period,
-    )
-    from radiochain.physics.nuclide import Nuclide
+    from radiochain.clinical.release import assess_release
     from radiochain.units import to_becquerel, to_seconds
 
-    a = to_becquerel(activity, default_unit=None, what="activity")
-    if not a > 0:
-        raise InputError(f"activity {activity!r}: give the administered activity (> 0)")
-    t_release = to_seconds(released_after, default_unit=None, what="--released-after")
-    if measured is not None and not (np.isfinite(measured) and measured > 0):
-        raise InputError(
-            f"--measured-dose-rate {measured}: give a finite dose rate > 0 [uSv/h] at 1 m"
-        )
-    k: float | None = None
-    if measured is not None:
-        basis = "measured at release"
-    elif constant in ("point", "patient"):
-        k = dose_rate_constant(nuclide, "point" if constant == "point" else "patient")
-        basis = f"{constant} constant {k:.4g} uSv m2/(MBq h)"
-    else:
-        try:
-            k = float(constant)
-        except ValueError:
-            k = float("nan")
-        if not (np.isfinite(k) and 0 < k < 1e3):
-            raise InputError(
-                f"--constant {constant!r}: use 'point', 'patient' or a number in (0, 1000) "
-                "[uSv m2/(MBq h)]"
-            )
-        basis = f"constant {k:.4g} uSv m2/(MBq h)"
-    retained = (
-        parse_retention(clearance, physical_half_life=Nuclide(nuclide).half_life)
-        if clearance is not None
-        else None
-    )
-    if retained is not None and constant == "patient" and measured is None:
-        _warn(
-            "the patient constant already includes early excretion; with --clearance the early "
-            "phase counts twice (use --constant point)"
-        )
-    if retained is not None and measured is not None and t_release == 0:
-        _warn(
-            "--clearance counts from administration: if the dose rate was measured later, give "
-            "--released-after so that early components are not removed twice"
-        )
-    decision = release_decision(
-        a,
+    result = assess_release(
         nuclide,
-        rule,
+        to_becquerel(activity, default_unit=None, what="activity"),
+        rule=rule,
         measured_dose_rate=measured,
-        clearance=retained,
-        constant=None if constant == "point" or measured is not None else k,
-        released_after=t_release,
+        released_after=to_seconds(released_after, default_unit=None, what="--released-after"),
+        constant=constant,
+        clearance=clearance,
+        agent=agent,
+        dataset=dataset,
     )
-    hours = np.array([0, 24, 48, 72, 168])
-    curve = dose_rate_curve(
-        a,
-        nuclide,
-        constant=k,
-        clearance=retained,
-        measured_dose_rate=measured,
-        released_after=t_release,
-    )
-    rates = curve(hours * 3600.0)
-    computed: list[dict[str, Any]] = []
-    for p in table("contact_patterns.csv").to_dict(orient="records"):
-        distance, hours_d, constraint = (
-            float(p["distance_m"]),
-            float(p["hours_per_day"]),
-            float(p["constraint_msv"]),
-        )
-        period = restriction_period(
-            curve, distance_m=distance, hours_per_day=hours_d, constraint_msv=constraint
-        )
-        computed.append(
-            {
-                "situation": str(p["situation"]),
-                "distance_m": distance,
-                "hours_per_day": hours_d,
-                "constraint_msv": constraint,
-                "restriction_d": period,
-                "source": str(p["source"]),
-            }
-        )
-    published: list[dict[str, Any]] = (
-        [
-            {str(key): v for key, v in r.items()}
-            for r in published_restrictions(agent).to_dict("records")
-        ]
-        if agent
-        else []
-    )
-    payload = {
-        "nuclide": nuclide,
-        "activity_bq": a,
-        "released_after_h": t_release / 3600,
-        "nuclear_data": Nuclide(nuclide).dataset.label,
-        "dose_rate_basis": basis,
-        "dose_rate_constant_usv_m2_per_mbq_h": k,
-        "clearance": clearance or "physical decay",
-        "decision": _clean(decision.to_dict()),
-        "dose_rate_1m_usv_h": [
-            {"time_after_release_h": int(h), "dose_rate_usv_h": float(r)}
-            for h, r in zip(hours, rates, strict=True)
-        ],
-        "restrictions_computed": computed,
-        "restrictions_published": _clean(published),
-    }
+    for note in result.notes:
+        _warn(note)
     if as_json:
-        _print_json_text(payload)
-        return
+        print_json(result.to_dict())
+    else:
+        _print_release(result, activity)
+
+
+def _print_release(result: ReleaseAssessment, activity: str) -> None:
+    decision = result.decision
     console = _console()
     verdict = "may be released" if decision.releasable else "may NOT be released"
     console.print(
-        f"[bold]{nuclide} {activity}[/bold]: {verdict} under {rule} "
-        f"({decision.detail}; limit {decision.limit:g} {decision.unit})",
+        f"[bold]{result.nuclide} {escape(activity)}[/bold]: {verdict} under {result.rule} "
+        f"({escape(decision.detail)}; limit {decision.limit:g} {decision.unit})",
         markup=True,
         highlight=False,
     )
@@ -611,60 +390,26 @@ def release_cmd(
         console.print("  written instructions required")
     if decision.record_required:
         console.print("  keep a record of the basis of this release (10 CFR 35.2075(a))")
+    rates = [r for _, r in result.dose_rates_usv_h]
     console.print(
         f"  dose rate at 1 m at release {rates[0]:.3g} uSv/h, 48 h later {rates[2]:.3g} uSv/h "
-        f"({basis}; {clearance or 'physical decay only'})"
+        f"({result.dose_rate_basis}; {result.clearance or 'physical decay only'}; nuclear data "
+        f"{result.dataset} {result.dataset_version})",
+        markup=False,
     )
-    for row in computed:
+    for row in result.restrictions_computed:
         console.print(
-            f"  {row['situation']:<16} restrict {row['restriction_d']:.1f} d "
-            f"({row['hours_per_day']:g} h/d at {row['distance_m']:g} m, "
-            f"{row['constraint_msv']:g} mSv; assumption)"
+            f"  {row.situation:<16} restrict {row.restriction_d:.1f} d "
+            f"({row.hours_per_day:g} h/d at {row.distance_m:g} m, "
+            f"{row.constraint_msv:g} mSv; assumption)",
+            markup=False,
         )
-    for row in published:
+    for pub in result.restrictions_published:
         console.print(
-            f"  published: {row['situation']} ({row['setting']}): "
-            f"{row['restriction_d']} d (95th pct {row['restriction_p95_d']} d)"
+            f"  published: {pub['situation']} ({pub['setting']}): "
+            f"{pub['restriction_d']} d (95th pct {pub['restriction_p95_d']} d)",
+            markup=False,
         )
-
-
-def _append_plan(path: Path, row: dict[str, object]) -> None:
-    """Append a row to a plans table (created with a header if missing), keeping what is there;
-    a patient already in the table is an error, never overwritten."""
-    import csv
-    import io
-
-    columns = list(row)
-    if path.exists():
-        existing = _read_csv(path)
-        if "patient" in existing and str(row["patient"]) in set(existing["patient"].astype(str)):
-            raise InputError(
-                f"{path}: patient {row['patient']} has a plan already (edit the file or use "
-                "another one)"
-            )
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            header = next(csv.reader(handle), [])
-        lacking = [c for c in ("patient", "cycles", "activity") if c not in header]
-        if lacking:
-            raise InputError(f"{path}: not a plans table (no column {', '.join(lacking)})")
-        columns = header
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if not path.exists():
-        writer.writerow(columns)
-    writer.writerow([row.get(c, "") for c in columns])
-    try:
-        ends_open = (
-            path.exists() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
-        )
-        with path.open("a", encoding="utf-8", newline="") as handle:  # appended, never rewritten
-            handle.write(("\n" if ends_open else "") + buffer.getvalue())
-    except OSError as err:
-        raise InputError(f"cannot write {path}: {err.strerror or err}") from None
-
-
-def _warn(message: str) -> None:
-    sys.stderr.write(f"radiochain: warning: {message}\n")
 
 
 @clinical_app.command("to-demand")
@@ -684,41 +429,22 @@ def to_demand_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Add every planned cycle as an appointment to a copy of the network's demand table."""
-    from radiochain.clinical.demand import read_plans, regimens_to_demand
-    from radiochain.network.io import read_network, write_extended
+    from radiochain.clinical.demand import plans_to_demand
 
-    regimens = read_plans(_read_csv(plans), str(plans))
-    base = read_network(network)
-    new = regimens_to_demand(base, regimens)
-    path = write_extended(network, new, out)
-    added = len(new.demand) - len(base.demand)
-    dates = sorted(str(a["date"]) for r in regimens for a in r.appointments())
-    first, last = (dates[0], dates[-1]) if dates else (None, None)
-    span_d = (
-        (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days + 1
-        if first and last
-        else 0
-    )
+    result = plans_to_demand(plans, network, out)
     if as_json:
-        _print_json_text(
-            {
-                "network": str(path),
-                "appointments_added": added,
-                "patients": sorted({r.patient for r in regimens}),
-                "first_date": first,
-                "last_date": last,
-            }
-        )
+        print_json(result.to_dict())
         return
     console = _console()
-    console.print(f"{added} appointment(s) added; network written to {path}")
-    if first and last:
+    console.print(
+        f"{result.appointments_added} appointment(s) added; network written to {result.network}",
+        markup=False,
+    )
+    if result.first_date and result.last_date:
         # A plan covers --days from --start (default 7 days): say what covers every cycle.
         console.print(
-            f"  cycles from {first} to {last} ({span_d} d); to plan them all: "
-            f"radiochain plan {path} --start {first} --days {min(span_d, 366)}"
+            f"  cycles from {result.first_date} to {result.last_date} ({result.span_d} d); to "
+            f"plan them all: radiochain plan {result.network} --start {result.first_date} "
+            f"--days {min(result.span_d, 366)}",
+            markup=False,
         )
-
-
-def _print_json_text(payload: object) -> None:
-    print_json(payload, text_fallback=True)

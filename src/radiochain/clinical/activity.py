@@ -11,16 +11,21 @@ Limits come from ``radiochain/data/clinical/organ_limits.csv`` (with sources) or
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 import pandas as pd
 
 from radiochain.clinical._data import sources, table
-from radiochain.clinical.columns import positive_number
-from radiochain.errors import InputError
+from radiochain.clinical.columns import json_ready, positive_number
+from radiochain.errors import InputError, elide
+
+MAX_CYCLES = 100
+"""Most cycles a plan may have (``cycles``, ``max_cycles``): far beyond any regimen."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,7 @@ class ActivityPlan:
             "limiting_organ": self.limiting_organ,
             "feasible": self.feasible,
             "note": self.note,
-            "organs": self.organs.to_dict(orient="records"),
+            "organs": json_ready(self.organs.to_dict(orient="records")),
         }
 
 
@@ -175,6 +180,36 @@ def _projection(
     return pd.DataFrame(rows)
 
 
+def _count(value: object, name: str) -> int:
+    """A number of cycles: a whole number in 1 to :data:`MAX_CYCLES`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"{name} must be a whole number, not {elide(value)!r}")
+    if not 1 <= value <= MAX_CYCLES:
+        raise InputError(f"{name} {value} must be at least 1 and at most {MAX_CYCLES}")
+    return value
+
+
+def _check_plan_arguments(
+    organs: Sequence[OrganKinetics],
+    cycles: int | None,
+    max_activity: float,
+    min_activity: float,
+    max_cycles: int,
+) -> None:
+    if not organs:
+        raise InputError("give at least one organ with its dose per activity")
+    if not (math.isfinite(max_activity) and max_activity > 0):
+        raise InputError(f"max_activity {max_activity!r} Bq must be > 0")
+    if not (math.isfinite(min_activity) and 0 <= min_activity <= max_activity):
+        raise InputError(
+            f"min_activity {min_activity / 1e9:g} GBq must lie between 0 and max_activity "
+            f"{max_activity / 1e9:g} GBq"
+        )
+    _count(max_cycles, "max_cycles")
+    if cycles is not None:
+        _count(cycles, "cycles")
+
+
 def personalized_activity(
     organs: Sequence[OrganKinetics],
     limits: Sequence[Limit] | None = None,
@@ -200,6 +235,7 @@ def personalized_activity(
     max_activity, min_activity : float [Bq]
         Bounds of one cycle (a cycle below ``min_activity`` is not worth giving).
     max_cycles : int
+        At most :data:`MAX_CYCLES`.
 
     Returns
     -------
@@ -213,17 +249,7 @@ def personalized_activity(
     >>> round(plan.activity_per_cycle_bq / 1e9, 3)
     7.4
     """
-    if not organs:
-        raise InputError("give at least one organ with its dose per activity")
-    if not (math.isfinite(max_activity) and max_activity > 0):
-        raise InputError(f"max_activity {max_activity!r} Bq must be > 0")
-    if not 0 <= min_activity <= max_activity:
-        raise InputError(
-            f"min_activity {min_activity / 1e9:g} GBq must lie between 0 and max_activity "
-            f"{max_activity / 1e9:g} GBq"
-        )
-    if max_cycles < 1:
-        raise InputError(f"max_cycles {max_cycles} must be at least 1")
+    _check_plan_arguments(organs, cycles, max_activity, min_activity, max_cycles)
     limits = list(default_limits()) if limits is None else list(limits)
     for lim in limits:
         if not (math.isfinite(lim.limit_gy) and lim.limit_gy > 0):
@@ -241,8 +267,6 @@ def personalized_activity(
         return best, which
 
     if cycles is not None:
-        if cycles < 1:
-            raise InputError(f"cycles {cycles} must be at least 1")
         a, which = allowed(cycles)
         activity = min(a, max_activity)
         feasible = activity >= min_activity and activity > 0
@@ -292,60 +316,111 @@ def personalized_activity(
     )
 
 
-def organs_from_mapping(
-    data: Mapping[str, Mapping[str, object]], where: str
-) -> list[OrganKinetics]:
-    """Build :class:`OrganKinetics` from a patient file's ``organs:`` mapping (keys
-    ``dose_per_activity_gy_per_gbq``, optional ``effective_half_life_h``, ``alpha_beta_gy``,
-    ``repair_half_time_h``, ``prior_dose_gy``, ``prior_bed_gy``)."""
-    from radiochain.clinical.dosimetry import protraction_factor_mono, radiobiology
+ORGAN_KEYS = (
+    "dose_per_activity_gy_per_gbq",
+    "effective_half_life_h",
+    "alpha_beta_gy",
+    "repair_half_time_h",
+    "prior_dose_gy",
+    "prior_bed_gy",
+)
+"""Keys of an organ in a patient file's ``organs:`` (the first one required)."""
 
-    organs = []
-    for name, spec in data.items():
-        if not isinstance(spec, Mapping) or "dose_per_activity_gy_per_gbq" not in spec:
-            raise InputError(
-                f"{where}: organ {name!r} needs dose_per_activity_gy_per_gbq (e.g. 0.43)"
-            )
-        try:
-            d = float(spec["dose_per_activity_gy_per_gbq"]) / 1e9  # type: ignore[arg-type]
-            ab = spec.get("alpha_beta_gy")
-            t_rep = spec.get("repair_half_time_h")
-            if ab is None or t_rep is None:
-                try:
-                    ab_default, rep_default = radiobiology(str(name))
-                except InputError:
-                    ab_default, rep_default = float("nan"), float("nan")
-                ab = ab if ab is not None else ab_default
-                t_rep_s = float(t_rep) * 3600 if t_rep is not None else rep_default  # type: ignore[arg-type]
-            else:
-                t_rep_s = float(t_rep) * 3600  # type: ignore[arg-type]
-            t_eff = spec.get("effective_half_life_h")
-            for key, value in (("effective_half_life_h", t_eff), ("repair_half_time_h", t_rep)):
-                if value is not None and not float(value) > 0:  # type: ignore[arg-type]
-                    raise InputError(f"{where}: organ {name!r}: {key} {value!r} must be > 0")
-            g = (
-                float(protraction_factor_mono(float(t_eff) * 3600, t_rep_s))  # type: ignore[arg-type]
-                if t_eff is not None and not math.isnan(t_rep_s)
-                else 0.0
-            )
-            organs.append(
-                OrganKinetics(
-                    str(name),
-                    d,
-                    g,
-                    float(ab),  # type: ignore[arg-type]
-                    float(spec.get("prior_dose_gy", 0.0)),  # type: ignore[arg-type]
-                    float(spec.get("prior_bed_gy", 0.0)),  # type: ignore[arg-type]
-                )
-            )
-        except InputError as err:
-            message = str(err)
-            raise InputError(
-                message if message.startswith(where) else f"{where}: {message}"
-            ) from None
-        except (TypeError, ValueError):
-            raise InputError(f"{where}: organ {name!r}: values must be numbers") from None
-    return organs
+
+def organs_from_mapping(data: Mapping[Any, object], where: str) -> list[OrganKinetics]:
+    """Build :class:`OrganKinetics` from a patient file's ``organs:`` mapping (keys
+    :data:`ORGAN_KEYS`: ``dose_per_activity_gy_per_gbq`` [Gy/GBq], optional
+    ``effective_half_life_h`` [h], ``alpha_beta_gy`` [Gy], ``repair_half_time_h`` [h],
+    ``prior_dose_gy`` [Gy], ``prior_bed_gy`` [Gy]); alpha/beta and the repair half-time
+    default to ``radiobiology.csv``.
+
+    Raises
+    ------
+    InputError
+        An organ without its dose per activity, an unknown key (did-you-mean), a value that is
+        not a finite number in range (``where: organ 'kidneys': field ...``).
+    """
+    return [
+        _organ(str(name), spec, f"{where}: organ {elide(name)!r}") for name, spec in data.items()
+    ]
+
+
+def _organ(name: str, spec: object, where: str) -> OrganKinetics:
+    from radiochain.clinical.dosimetry import protraction_factor_mono
+
+    if not isinstance(spec, Mapping) or "dose_per_activity_gy_per_gbq" not in spec:
+        raise InputError(f"{where} needs dose_per_activity_gy_per_gbq (e.g. 0.43)")
+    _refuse_unknown(spec, ORGAN_KEYS, where)
+    value = {key: _organ_value(spec, key, where) for key in ORGAN_KEYS}
+    alpha_beta, repair_s = _radiobiology_or_given(
+        name, value["alpha_beta_gy"], value["repair_half_time_h"]
+    )
+    t_eff = value["effective_half_life_h"]
+    g = (
+        float(protraction_factor_mono(t_eff * 3600, repair_s))
+        if t_eff is not None and not math.isnan(repair_s)
+        else 0.0
+    )
+    try:
+        return OrganKinetics(
+            name,
+            float(value["dose_per_activity_gy_per_gbq"] or math.nan) / 1e9,
+            g,
+            alpha_beta,
+            value["prior_dose_gy"] or 0.0,
+            value["prior_bed_gy"] or 0.0,
+        )
+    except InputError as err:
+        raise InputError(f"{where}: {err}") from None
+
+
+def _organ_value(spec: Mapping[Any, object], key: str, where: str) -> float | None:
+    """A number of an organ: finite, > 0 (>= 0 for the prior doses); None if not given."""
+    if key not in spec or spec[key] is None:
+        return None
+    raw = spec[key]
+    try:
+        number = math.nan if isinstance(raw, bool) else float(str(raw))
+    except ValueError:
+        number = math.nan
+    if math.isnan(number):
+        raise InputError(
+            f"{where}: {key} {elide(raw)!r} is not a number (values must be numbers, in the "
+            "unit the key names)"
+        )
+    prior = key.startswith("prior_")
+    if not math.isfinite(number) or number < 0 or (number == 0 and not prior):
+        bound = ">= 0" if prior else "> 0"
+        raise InputError(f"{where}: {key} {elide(raw)!r} must be a finite number {bound}")
+    return number
+
+
+def _radiobiology_or_given(
+    organ: str, alpha_beta: float | None, repair_h: float | None
+) -> tuple[float, float]:
+    """(alpha/beta [Gy], repair half-time [s]): given, else ``radiobiology.csv``, else NaN."""
+    from radiochain.clinical.dosimetry import radiobiology
+
+    if alpha_beta is not None and repair_h is not None:
+        return alpha_beta, repair_h * 3600
+    try:
+        ab_default, repair_default = radiobiology(organ)
+    except InputError:
+        ab_default, repair_default = math.nan, math.nan
+    return (
+        ab_default if alpha_beta is None else alpha_beta,
+        repair_default if repair_h is None else repair_h * 3600,
+    )
+
+
+def _refuse_unknown(spec: Mapping[Any, object], known: Sequence[str], where: str) -> None:
+    """An unknown key is an error with a did-you-mean."""
+    unknown = [str(k) for k in spec if k not in known]
+    if unknown:
+        key = unknown[0]
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else f" (keys: {', '.join(known)})"
+        raise InputError(f"{where}: unknown key {elide(key)!r}{hint}")
 
 
 PATIENT_KEYS = (
@@ -362,10 +437,94 @@ PATIENT_KEYS = (
 """Keys of a patient file (``radiochain clinical activity PATIENT.yaml``)."""
 
 
-def plan_for_patient(spec: Mapping[str, object], where: str) -> tuple[ActivityPlan, list[Limit]]:
+def read_patient(path: str | Path) -> dict[str, Any]:
+    """Read a patient file (YAML; see docs/clinical.md): a mapping with :data:`PATIENT_KEYS`.
+
+    Raises
+    ------
+    InputError
+        Missing, not UTF-8, not valid YAML (aliases bounded: :func:`radiochain.files.load_yaml`)
+        or not a mapping. The content is checked by :func:`plan_for_patient`.
+    """
+    from radiochain.files import load_yaml
+
+    spec = load_yaml(path, what="patient file")
+    if not isinstance(spec, dict):
+        raise InputError(
+            f"{elide(str(path))}: needs 'organs:' with, per organ, "
+            "dose_per_activity_gy_per_gbq (see docs/clinical.md)"
+        )
+    return spec
+
+
+@dataclass
+class PatientPlan:
+    """Result of :func:`plan_for_patient`: the plan, the limits it was held to and the
+    patient file's ``regimen:`` (for :meth:`plans_row`)."""
+
+    patient: str
+    plan: ActivityPlan
+    limits: list[Limit]
+    regimen: Mapping[str, object] | None = None
+    where: str = "patient file"
+
+    @property
+    def feasible(self) -> bool:
+        """Whether at least one cycle fits every limit."""
+        return self.plan.feasible
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready result: the patient, the plan (:meth:`ActivityPlan.to_dict`) and every
+        limit with its source."""
+        return {
+            "patient": self.patient,
+            **self.plan.to_dict(),
+            "limits": [
+                {
+                    "organ": x.organ,
+                    "quantity": x.quantity,
+                    "limit_gy": x.limit_gy,
+                    "source": x.source,
+                }
+                for x in self.limits
+            ],
+        }
+
+    def plans_row(self) -> dict[str, object]:
+        """The plan as a row of a plans table (:func:`radiochain.clinical.demand.plans_row`).
+
+        Raises
+        ------
+        InputError
+            No ``regimen:`` in the patient file, a bad regimen, or no cycle fits.
+        """
+        from radiochain.clinical.demand import plans_row
+
+        if not isinstance(self.regimen, Mapping):
+            raise InputError(
+                f"{self.where}: a plans row needs 'regimen:' with hospital, product, first_date "
+                "and interval_d"
+            )
+        return plans_row(
+            self.patient,
+            self.plan.cycles,
+            self.plan.activity_per_cycle_bq,
+            self.regimen,
+            f"{self.where}: regimen",
+        )
+
+
+def plan_for_patient(spec: Mapping[str, object], where: str) -> PatientPlan:
     """Personalized activity for one patient file: organs, limit sets, per-organ overrides of a
     limit (``limits: {kidneys: {dose_gy: 23}}`` replaces the kidneys' *dose* limit only), cycles
     and activity bounds.
+
+    Parameters
+    ----------
+    spec : mapping
+        The patient file's content (:func:`read_patient`).
+    where : str
+        The file, for messages; its stem names the patient without a ``patient:`` key.
 
     Raises
     ------
@@ -373,41 +532,71 @@ def plan_for_patient(spec: Mapping[str, object], where: str) -> tuple[ActivityPl
         An unknown key, an organ without any limit (often a misspelt name), an override for an
         organ that is not in ``organs:``, or bad values.
     """
-    import difflib
+    _refuse_unknown(spec, PATIENT_KEYS, where)
+    organs = organs_from_mapping(_organs_mapping(spec, where), where)
+    sets = _limit_sets(spec, where)
+    limits = _override_limits(default_limits_in(sets, where), spec.get("limits"), organs, where)
+    _check_limited(organs, limits, sets, where)
+    plan = personalized_activity(organs, limits, **_plan_options(spec, where))
+    regimen = spec.get("regimen")
+    return PatientPlan(
+        patient=_patient_name(spec, where),
+        plan=plan,
+        limits=limits,
+        regimen=regimen if isinstance(regimen, Mapping) else None,
+        where=where,
+    )
 
-    from radiochain.units import to_becquerel
 
-    unknown = [k for k in spec if k not in PATIENT_KEYS]
-    if unknown:
-        key = str(unknown[0])
-        close = difflib.get_close_matches(key, PATIENT_KEYS, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else f" (keys: {', '.join(PATIENT_KEYS)})"
-        raise InputError(f"{where}: unknown key {key!r}{hint}")
-    raw_organs = spec.get("organs")
-    if not isinstance(raw_organs, Mapping) or not raw_organs:
+def _patient_name(spec: Mapping[str, object], where: str) -> str:
+    name = spec.get("patient")
+    if name is None:
+        return Path(where).stem
+    if isinstance(name, bool) or not isinstance(name, str | int) or not str(name).strip():
+        raise InputError(f"{where}: patient must be a name or number, e.g. 'patient: p01'")
+    return str(name).strip()
+
+
+def _organs_mapping(spec: Mapping[str, object], where: str) -> Mapping[Any, object]:
+    raw = spec.get("organs")
+    if not isinstance(raw, Mapping) or not raw:
         raise InputError(
             f"{where}: needs 'organs:' with, per organ, dose_per_activity_gy_per_gbq "
             "(see docs/clinical.md)"
         )
-    organs = organs_from_mapping(raw_organs, where)
+    return raw
+
+
+def _limit_sets(spec: Mapping[str, object], where: str) -> list[str]:
     sets = spec.get("limit_sets", ["default"])
     if isinstance(sets, str):
         sets = [sets]
-    if not isinstance(sets, list):
+    if not isinstance(sets, list) or not all(isinstance(x, str) for x in sets):
         raise InputError(f"{where}: limit_sets must be a list, e.g. [default, bodei-no-risk]")
+    return sets
+
+
+def default_limits_in(sets: Sequence[str], where: str) -> list[Limit]:
+    """:func:`default_limits` with the patient file named in an error."""
     try:
-        limits = default_limits([str(x) for x in sets])
+        return default_limits(sets)
     except InputError as err:
-        raise InputError(f"{where}: limit_sets: {err}") from None
+        raise InputError(f"{where}: limit_sets: {elide(err, 200)}") from None
+
+
+def _override_limits(
+    limits: list[Limit], overrides: object, organs: Sequence[OrganKinetics], where: str
+) -> list[Limit]:
+    """``limits:`` of the patient file replace the limit of that organ and quantity."""
     names = [o.organ for o in organs]
-    overrides = spec.get("limits") or {}
+    overrides = overrides or {}
     if not isinstance(overrides, Mapping):
         raise InputError(f"{where}: limits must map organs to dose_gy/bed_gy values")
     for organ, values in overrides.items():
         if organ not in names:
             raise InputError(
-                f"{where}: limits for organ {organ!r}, which is not under organs: "
-                f"({', '.join(names)})"
+                f"{where}: limits for organ {elide(organ)!r}, which is not under organs: "
+                f"({elide(', '.join(names))})"
             )
         if not isinstance(values, Mapping) or not values or set(values) - {"dose_gy", "bed_gy"}:
             raise InputError(
@@ -421,15 +610,22 @@ def plan_for_patient(spec: Mapping[str, object], where: str) -> tuple[ActivityPl
                 )
                 limits = [x for x in limits if (x.organ, x.quantity) != (organ, quantity)]
                 limits.append(Limit(str(organ), quantity, value, where))
+    return limits
+
+
+def _check_limited(
+    organs: Sequence[OrganKinetics], limits: Sequence[Limit], sets: Sequence[str], where: str
+) -> None:
+    """Every organ has a limit; a BED limit has what the BED needs."""
     limited = {x.organ for x in limits}
     for organ in organs:
         if organ.organ not in limited:
             close = difflib.get_close_matches(organ.organ, sorted(limited), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise InputError(
-                f"{where}: organ {organ.organ!r} has no limit in {', '.join(map(str, sets))} "
+                f"{where}: organ {elide(organ.organ)!r} has no limit in {', '.join(sets)} "
                 f"({hint}organs with limits: {', '.join(sorted(limited))}); fix the name or "
-                f"give limits: {{{organ.organ}: {{dose_gy: ...}}}}"
+                f"give limits: {{{elide(organ.organ)}: {{dose_gy: ...}}}}"
             )
         bed_limited = any(x.organ == organ.organ and x.quantity == "bed" for x in limits)
         if bed_limited and math.isnan(organ.alpha_beta):
@@ -443,20 +639,20 @@ def plan_for_patient(spec: Mapping[str, object], where: str) -> tuple[ActivityPl
                 "effective_half_life_h and a repair half-time (repair_half_time_h, or "
                 "radiobiology.csv): without them the BED would be underestimated"
             )
-    kwargs: dict[str, float] = {}
+
+
+def _plan_options(spec: Mapping[str, object], where: str) -> dict[str, Any]:
+    """Activity bounds and cycle counts of the patient file, checked."""
+    from radiochain.units import to_becquerel
+
+    options: dict[str, Any] = {}
     for key in ("max_activity", "min_activity"):
         if key in spec:
-            kwargs[key] = to_becquerel(str(spec[key]), default_unit=None, what=f"{where}: {key}")
-    cycles = spec.get("cycles")
-    max_cycles = spec.get("max_cycles", 6)
-    for key, count in (("cycles", cycles), ("max_cycles", max_cycles)):
-        if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
-            raise InputError(f"{where}: {key} must be a whole number, not {count!r}")
-    plan = personalized_activity(
-        organs,
-        limits,
-        cycles=cycles,  # type: ignore[arg-type]
-        max_cycles=max_cycles,  # type: ignore[arg-type]
-        **kwargs,
-    )
-    return plan, limits
+            options[key] = to_becquerel(str(spec[key]), default_unit=None, what=f"{where}: {key}")
+    for key in ("cycles", "max_cycles"):
+        if spec.get(key) is not None:
+            try:
+                options[key] = _count(spec[key], key)
+            except InputError as err:
+                raise InputError(f"{where}: {err}") from None
+    return options

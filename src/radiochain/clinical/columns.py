@@ -7,6 +7,7 @@ import math
 import re
 import warnings
 from collections.abc import Iterable
+from typing import Any
 
 from radiochain.clinical.kinetics import ClinicalWarning
 from radiochain.errors import InputError
@@ -82,3 +83,17 @@ def positive_number(value: object, where: str, expected: str) -> float:
     if not (math.isfinite(number) and number > 0):
         raise InputError(f"{where}: '{value}' (give {expected})")
     return number
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` with table cells made plain for JSON: NumPy scalars unwrapped, NaN as None,
+    in nested lists and mappings too."""
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value

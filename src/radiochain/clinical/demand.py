@@ -12,12 +12,17 @@ import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide
 from radiochain.network import Network
 from radiochain.units import to_becquerel
+
+MAX_PLAN_CYCLES = 100
+"""Most cycles one row of a plans table may schedule."""
 
 
 @dataclass(frozen=True)
@@ -76,14 +81,19 @@ class Regimen:
         return rows
 
 
-def _int(value: object, where: str, field: str, minimum: int) -> int:
+def _int(value: object, where: str, field: str, minimum: int, maximum: int = 10**6) -> int:
     try:
         number = float(str(value))
     except ValueError:
         number = float("nan")
-    if number != number or number != int(number) or number < minimum:
+    if not (number == number and abs(number) < 1e18) or number != int(number):
         raise InputError(
-            f"{where}: field {field!r} = {value!r} must be a whole number >= {minimum}"
+            f"{where}: field {field!r} = {elide(value, 40)!r} must be a whole number >= {minimum}"
+        )
+    if not minimum <= number <= maximum:
+        raise InputError(
+            f"{where}: field {field!r} = {elide(value, 40)!r} must be a whole number from "
+            f"{minimum} to {maximum:,}"
         )
     return int(number)
 
@@ -116,6 +126,7 @@ def read_plans(frame: pd.DataFrame, source: str = "plans") -> list[Regimen]:
         A required column is missing or a value is invalid (with file, row and field).
     """
     from radiochain.clinical.columns import check_columns
+    from radiochain.clinical.tables import require_rows
 
     required = ("patient", "hospital", "product", "first_date", "cycles", "interval_d")
     check_columns(frame.columns, PLAN_COLUMNS, source)
@@ -125,75 +136,86 @@ def read_plans(frame: pd.DataFrame, source: str = "plans") -> list[Regimen]:
             f"{source}: column(s) {', '.join(missing)} missing "
             f"(a plans table needs {', '.join(required)})"
         )
+    require_rows(frame, source, "one row per patient")
     regimens = []
     for i, row in enumerate(frame.to_dict(orient="records")):
-        where = f"{source}: row {i + 2}"
-        for column in required[:3]:
-            if pd.isna(row[column]) or not str(row[column]).strip():
-                raise InputError(f"{where}: field {column!r} is empty")
-        try:
-            first = dt.date.fromisoformat(str(row["first_date"]).strip())
-        except ValueError:
-            raise InputError(
-                f"{where}: field 'first_date' = {row['first_date']!r} is not a date "
-                "(write YYYY-MM-DD)"
-            ) from None
-        window = row.get("window_d")
-        before = row.get("window_before_d")
-        after = row.get("window_after_d")
-        before_field = after_field = "window_d"
-        if before is None or pd.isna(before):
-            before = window
-        else:
-            before_field = "window_before_d"
-        if after is None or pd.isna(after):
-            after = window
-        else:
-            after_field = "window_after_d"
-        activity = None
-        if "activity" in row and pd.notna(row["activity"]):
-            activity = to_becquerel(
-                str(row["activity"]), default_unit=None, what=f"{where}: field 'activity'"
-            )
-        elif "activity_gbq" in row and pd.notna(row["activity_gbq"]):
-            activity = to_becquerel(
-                f"{row['activity_gbq']} GBq", default_unit=None, what=f"{where}: activity_gbq"
-            )
-        if activity is not None and not activity > 0:
-            raise InputError(f"{where}: field 'activity': give an activity > 0, e.g. '7.4 GBq'")
-        regimen = Regimen(
-            patient=str(row["patient"]).strip(),
-            hospital=str(row["hospital"]).strip(),
-            product=str(row["product"]).strip(),
-            first_date=first,
-            cycles=_int(row["cycles"], where, "cycles", 1),
-            interval_d=_int(row["interval_d"], where, "interval_d", 1),
-            window_before_d=0 if pd.isna(before) else _int(before, where, before_field, 0),
-            window_after_d=0 if pd.isna(after) else _int(after, where, after_field, 0),
-            activity_bq=activity,
-            start_cycle=_int(
-                row.get("start_cycle", 1) if pd.notna(row.get("start_cycle", 1)) else 1,
-                where,
-                "start_cycle",
-                1,
-            ),
-        )
-        width = regimen.window_before_d + regimen.window_after_d
-        if regimen.cycles > 1 and width >= regimen.interval_d:
-            raise InputError(
-                f"{where}: windows of consecutive cycles overlap ({regimen.window_before_d} d "
-                f"before + {regimen.window_after_d} d after >= interval {regimen.interval_d} d), "
-                "so cycles could swap; keep the window narrower than the interval"
-            )
-        try:
-            regimen.appointments()
-        except OverflowError:
-            raise InputError(
-                f"{where}: {regimen.cycles} cycles every {regimen.interval_d} d run past the "
-                "calendar (check cycles and interval_d)"
-            ) from None
-        regimens.append(regimen)
+        regimens.append(_regimen(row, f"{source}: row {i + 2}"))
     return regimens
+
+
+_REQUIRED = ("patient", "hospital", "product", "first_date", "cycles", "interval_d")
+
+
+def _regimen(row: Mapping[Any, Any], where: str) -> Regimen:
+    """One row of a plans table as a :class:`Regimen`, every field checked."""
+    for column in _REQUIRED[:3]:
+        if pd.isna(row[column]) or not str(row[column]).strip():
+            raise InputError(f"{where}: field {column!r} is empty")
+    try:
+        first = dt.date.fromisoformat(str(row["first_date"]).strip())
+    except ValueError:
+        raise InputError(
+            f"{where}: field 'first_date' = {elide(row['first_date'], 40)!r} is not a date "
+            "(write YYYY-MM-DD)"
+        ) from None
+    before, after = _windows(row, where)
+    start = row.get("start_cycle", 1)
+    regimen = Regimen(
+        patient=str(row["patient"]).strip(),
+        hospital=str(row["hospital"]).strip(),
+        product=str(row["product"]).strip(),
+        first_date=first,
+        cycles=_int(row["cycles"], where, "cycles", 1, MAX_PLAN_CYCLES),
+        interval_d=_int(row["interval_d"], where, "interval_d", 1),
+        window_before_d=before,
+        window_after_d=after,
+        activity_bq=_activity(row, where),
+        start_cycle=_int(start if pd.notna(start) else 1, where, "start_cycle", 1),
+    )
+    width = regimen.window_before_d + regimen.window_after_d
+    if regimen.cycles > 1 and width >= regimen.interval_d:
+        raise InputError(
+            f"{where}: windows of consecutive cycles overlap ({regimen.window_before_d} d "
+            f"before + {regimen.window_after_d} d after >= interval {regimen.interval_d} d), "
+            "so cycles could swap; keep the window narrower than the interval"
+        )
+    try:
+        regimen.appointments()
+    except OverflowError:
+        raise InputError(
+            f"{where}: {regimen.cycles} cycles every {regimen.interval_d} d run past the "
+            "calendar (check cycles and interval_d)"
+        ) from None
+    return regimen
+
+
+def _windows(row: Mapping[Any, Any], where: str) -> tuple[int, int]:
+    """Days an appointment may move earlier and later: ``window_before_d`` and
+    ``window_after_d``, each defaulting to ``window_d`` (both sides), else 0."""
+    out = []
+    for side in ("window_before_d", "window_after_d"):
+        value, name = row.get(side), side
+        if value is None or pd.isna(value):
+            value, name = row.get("window_d"), "window_d"
+        out.append(0 if value is None or pd.isna(value) else _int(value, where, name, 0))
+    return out[0], out[1]
+
+
+def _activity(row: Mapping[Any, Any], where: str) -> float | None:
+    """Prescribed activity [Bq] per cycle from ``activity`` (``"7.4 GBq"``) or
+    ``activity_gbq``; None when neither is given."""
+    activity = None
+    if "activity" in row and pd.notna(row["activity"]):
+        activity = to_becquerel(
+            str(row["activity"]), default_unit=None, what=f"{where}: field 'activity'"
+        )
+    elif "activity_gbq" in row and pd.notna(row["activity_gbq"]):
+        activity = to_becquerel(
+            f"{row['activity_gbq']} GBq", default_unit=None, what=f"{where}: activity_gbq"
+        )
+    if activity is not None and not activity > 0:
+        raise InputError(f"{where}: field 'activity': give an activity > 0, e.g. '7.4 GBq'")
+    return activity
 
 
 PLAN_SOURCE = "clinical-plans"
@@ -280,3 +302,127 @@ def plans_row(
     }
     read_plans(pd.DataFrame([row]), where)  # the row must be a valid plan
     return row
+
+
+def append_plan(path: str | Path, row: Mapping[str, object]) -> Path:
+    """Append ``row`` (:func:`plans_row`) to the plans table at ``path``, created with a header
+    if missing. What is there is kept byte for byte: the row is appended, never rewritten.
+
+    Parameters
+    ----------
+    path : str or Path
+        A plans table (CSV) for ``radiochain clinical to-demand``.
+    row : mapping
+        Column -> value; columns the table lacks are left out, columns the row lacks are empty.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    InputError
+        The file is not a plans table (no patient, cycles or activity column) or not readable,
+        the patient has a plan in it already (never overwritten), or it cannot be written.
+    """
+    import csv
+    import io
+
+    from radiochain.clinical.tables import read_table
+
+    file = Path(path)
+    shown = elide(str(file))
+    columns = [str(c) for c in row]
+    if file.exists():
+        existing = read_table(file, what="plans table")
+        lacking = [c for c in ("patient", "cycles", "activity") if c not in existing.columns]
+        if lacking:
+            raise InputError(f"{shown}: not a plans table (no column {', '.join(lacking)})")
+        if str(row["patient"]) in set(existing["patient"].astype(str)):
+            raise InputError(
+                f"{shown}: patient {elide(row['patient'])} has a plan already (edit the file or "
+                "use another one)"
+            )
+        columns = [str(c) for c in existing.columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if not file.exists():
+        writer.writerow(columns)
+    writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    try:
+        ends_open = (
+            file.exists() and file.stat().st_size > 0 and not file.read_bytes().endswith(b"\n")
+        )
+        with file.open("a", encoding="utf-8", newline="") as handle:  # appended, never rewritten
+            handle.write(("\n" if ends_open else "") + buffer.getvalue())
+    except OSError as err:
+        raise InputError(f"cannot write {shown}: {err.strerror or err}") from None
+    return file
+
+
+@dataclass(frozen=True)
+class DemandUpdate:
+    """Result of :func:`plans_to_demand`: the network written and what was added."""
+
+    network: str
+    appointments_added: int
+    patients: tuple[str, ...]
+    first_date: dt.date | None
+    last_date: dt.date | None
+
+    @property
+    def span_d(self) -> int:
+        """Days from the first to the last planned cycle, both counted (0 without any)."""
+        if self.first_date is None or self.last_date is None:
+            return 0
+        return (self.last_date - self.first_date).days + 1
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready summary (dates as ``YYYY-MM-DD``)."""
+        return {
+            "network": self.network,
+            "appointments_added": self.appointments_added,
+            "patients": list(self.patients),
+            "first_date": None if self.first_date is None else self.first_date.isoformat(),
+            "last_date": None if self.last_date is None else self.last_date.isoformat(),
+            "span_d": self.span_d,
+        }
+
+
+def plans_to_demand(plans: str | Path, network: str | Path, out: str | Path) -> DemandUpdate:
+    """The workflow of ``radiochain clinical to-demand``: read a plans table and a network,
+    add every planned cycle as an appointment, and write the network to ``out`` (a new folder,
+    or a new ``.json`` for a ``.json`` network) keeping every cell of the original as it was.
+
+    Parameters
+    ----------
+    plans : str or Path
+        Plans table (CSV, :func:`read_plans`).
+    network : str or Path
+        Network folder or ``.json`` file; never changed.
+    out : str or Path
+        Where the extended network goes; must not exist yet (or be an empty folder).
+
+    Raises
+    ------
+    InputError
+        A bad plans table or network, an unknown hospital or product, an appointment that
+        exists already, or an ``out`` that exists or cannot be written.
+    """
+    from radiochain.clinical.tables import read_table
+    from radiochain.network.io import read_network, write_extended
+
+    regimens = read_plans(read_table(plans, what="plans table"), elide(str(plans)))
+    base = read_network(network)
+    new = regimens_to_demand(base, regimens)
+    path = write_extended(network, new, out)
+    dates = sorted(
+        dt.date.fromisoformat(str(a["date"])) for r in regimens for a in r.appointments()
+    )
+    return DemandUpdate(
+        network=str(path),
+        appointments_added=len(new.demand) - len(base.demand),
+        patients=tuple(sorted({r.patient for r in regimens})),
+        first_date=dates[0] if dates else None,
+        last_date=dates[-1] if dates else None,
+    )

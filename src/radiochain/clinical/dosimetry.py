@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +28,9 @@ from radiochain.clinical._data import table
 from radiochain.clinical.columns import check_columns, positive_number
 from radiochain.clinical.kinetics import ClinicalWarning, ExponentialSum, TacFit, fit_tac
 from radiochain.clinical.svalues import reference_mass, sphere_s_value
-from radiochain.errors import InputError
+from radiochain.clinical.tables import finite_column, require_rows
+from radiochain.errors import InputError, elide
+from radiochain.physics.datasets import DEFAULT_DATASET
 from radiochain.physics.nuclide import Nuclide
 
 FloatArray = npt.NDArray[np.float64]
@@ -163,15 +166,18 @@ def read_tac_table(frame: pd.DataFrame, source: str = "TAC table") -> pd.DataFra
     Raises
     ------
     InputError
-        A column is missing, or a time or activity is negative or not a number (with its row).
+        A column is missing, no rows, or a time or activity that is empty, negative, text or
+        not finite (with its row and field).
     """
 
     check_columns(frame.columns, TAC_KNOWN, source)
-    out = frame.copy()
-    if "time_s" not in out and "time_h" in out:
-        out["time_s"] = pd.to_numeric(out["time_h"], errors="coerce") * 3600
-    if "activity_bq" not in out and "activity_mbq" in out:
-        out["activity_bq"] = pd.to_numeric(out["activity_mbq"], errors="coerce") * 1e6
+    out = frame.copy().reset_index(drop=True)
+    units = {"time_s": ("time_h", 3600.0), "activity_bq": ("activity_mbq", 1e6)}
+    for base, (given, factor) in units.items():
+        if base in out:
+            out[base] = _base_column(out, base, 1.0, source)
+        elif given in out:
+            out[base] = _base_column(out, given, factor, source)
     shown = {"time_s": "time_h (or time_s)", "activity_bq": "activity_mbq (or activity_bq)"}
     missing = [
         shown.get(c, c) for c in ("patient", "region", "time_s", "activity_bq") if c not in out
@@ -181,21 +187,9 @@ def read_tac_table(frame: pd.DataFrame, source: str = "TAC table") -> pd.DataFra
             f"{source}: column(s) {', '.join(missing)} missing (a TAC table needs patient, "
             "region, time_h and activity_mbq; optional mass_g, kind, nuclide, sigma_mbq)"
         )
-    for column, name in (("time_s", "time"), ("activity_bq", "activity")):
-        values = pd.to_numeric(out[column], errors="coerce")
-        bad = values.isna() | (values < 0)
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raw_column = column.replace("_s", "_h").replace("_bq", "_mbq")
-            raw = frame.iloc[row].get(raw_column, frame.iloc[row].get(column))
-            what = "not a number" if pd.isna(values.iloc[row]) else "negative"
-            raise InputError(
-                f"{source}: row {row + 2}: field {raw_column!r}: {name} {_show(raw)} is {what} "
-                f"(give a {name} >= 0)"
-            )
-        out[column] = values
+    require_rows(out, source, "one row per measured point")
     if "sigma_mbq" in out:
-        out["sigma_bq"] = pd.to_numeric(out["sigma_mbq"], errors="coerce") * 1e6
+        out["sigma_bq"] = finite_column(out, "sigma_mbq", source, minimum=0.0) * 1e6
     for column in ("patient", "region"):
         text = out[column].astype("string").str.strip()
         blank = text.isna() | (text == "")
@@ -206,11 +200,18 @@ def read_tac_table(frame: pd.DataFrame, source: str = "TAC table") -> pd.DataFra
     return out
 
 
-def _show(value: object) -> str:
-    try:
-        return f"{float(str(value)):g}"
-    except ValueError:
-        return repr(value)
+def _base_column(frame: pd.DataFrame, column: str, factor: float, source: str) -> pd.Series:
+    """A time or activity column in base units [s, Bq]: every cell a finite number >= 0."""
+    values = finite_column(frame, column, source, minimum=0.0)
+    empty = values.isna()
+    if empty.any():
+        row = int(np.flatnonzero(empty.to_numpy())[0]) + 2
+        raise InputError(f"{source}: row {row}: field {column!r} is empty (give a number >= 0)")
+    scaled = values * factor
+    if not np.isfinite(scaled.to_numpy()).all():
+        row = int(np.flatnonzero(~np.isfinite(scaled.to_numpy()))[0]) + 2
+        raise InputError(f"{source}: row {row}: field {column!r} is too large")
+    return scaled
 
 
 def region_dosimetry(
@@ -221,6 +222,7 @@ def region_dosimetry(
     model: str = "auto",
     source: str = "TAC table",
     chain: bool = True,
+    dataset: str = DEFAULT_DATASET,
 ) -> list[RegionDose]:
     """Fit every region's curve and compute its self-dose (organ masses default to the
     reference adult; lesions need ``mass_g``).
@@ -240,13 +242,22 @@ def region_dosimetry(
     chain : bool
         Count the progeny's emissions at the site (in situ, see
         :func:`radiochain.clinical.svalues.emission_data`); False: the parent's only.
+    dataset : str
+        Nuclear dataset (``radiochain``, ``icrp107``) for half-lives and emissions.
+
+    Raises
+    ------
+    InputError
+        An unknown nuclide, dataset or model, an administered activity that is not finite and
+        > 0, or a bad table (see :func:`read_tac_table`).
     """
+    _check_arguments(nuclide, administered_activity, model, dataset)
     table_ = read_tac_table(tac, source)
     results = []
     for (patient, region), sub in table_.groupby(["patient", "region"], sort=False):
         where = f"{source}: patient {patient}, region {region}"
         value = {column: _region_value(sub, column, where) for column in PER_REGION}
-        nuc = Nuclide(str(value["nuclide"]) if value["nuclide"] is not None else nuclide)
+        nuc = _region_nuclide(value["nuclide"], nuclide, dataset, where)
         kind = str(value["kind"]).strip().lower() if value["kind"] is not None else "organ"
         if kind not in REGION_KINDS:
             raise InputError(
@@ -327,6 +338,32 @@ def region_dosimetry(
     return results
 
 
+def _check_arguments(nuclide: str, administered: float | None, model: str, dataset: str) -> None:
+    """The arguments of :func:`region_dosimetry` that do not come from the table."""
+    from radiochain.clinical.kinetics import MODELS, SINGLE_POINT
+
+    Nuclide(nuclide, dataset)
+    known = ("auto", *MODELS, "trapezoid", *SINGLE_POINT)
+    if model not in known:
+        raise InputError(f"model {elide(model)!r} is not one of {', '.join(known)}")
+    if administered is not None and (
+        isinstance(administered, bool) or not (math.isfinite(administered) and administered > 0)
+    ):
+        raise InputError(
+            f"administered activity {administered!r} Bq: give a finite activity > 0, e.g. '7.4 GBq'"
+        )
+
+
+def _region_nuclide(value: object, default: str, dataset: str, where: str) -> Nuclide:
+    """The region's nuclide (column ``nuclide``, else the default) in ``dataset``."""
+    if value is None:
+        return Nuclide(default, dataset)
+    try:
+        return Nuclide(str(value).strip(), dataset)
+    except InputError as err:
+        raise InputError(f"{where}: field 'nuclide': {err}") from None
+
+
 PER_REGION = (
     "mass_g",
     "kind",
@@ -369,3 +406,209 @@ def _region_value(sub: pd.DataFrame, column: str, where: str) -> object | None:
             f"({', '.join(map(str, distinct))}); give one value per region"
         )
     return distinct[0] if distinct else None
+
+
+REPORT_COLUMNS = {
+    "region": "region",
+    "kind": "kind",
+    "mass_g": "mass [g]",
+    "model": "model",
+    "time_integrated_activity_coefficient_h": "TIAC [h]",
+    "effective_half_life_h": "T_eff [h]",
+    "s_value_gy_per_bq_s": "S [Gy/(Bq s)]",
+    "absorbed_dose_gy": "dose [Gy]",
+    "absorbed_dose_per_activity_gy_per_gbq": "dose/activity [Gy/GBq]",
+    "note": "note",
+}
+"""Fields of a region in the report's table, with their headings (units in brackets)."""
+
+NOT_A_MEDICAL_DEVICE = (
+    "Not a medical device: results support, never replace, the physician and the physicist."
+)
+
+
+@dataclass
+class DosimetryResult:
+    """Result of :func:`assess_dosimetry`: every region's dose, the nuclear data used, and
+    the warnings of the fits; :meth:`write` puts a table and per-patient reports in a folder.
+
+    Attributes
+    ----------
+    regions : list of RegionDose
+    nuclide : str
+        The default nuclide (a ``nuclide`` column may override it per region).
+    dataset, dataset_version : str
+        The nuclear data of half-lives and emissions.
+    chain : bool
+        Progeny counted in situ.
+    source : str
+        The TAC table's file.
+    warnings : list of str
+        Notes of the fits (fallbacks, questionable data), each once.
+    out : Path or None
+        The folder written by :meth:`write`.
+    files : dict
+        What :meth:`write` wrote: ``regions`` (CSV) and ``reports`` (HTML, PDF, PNG per
+        patient).
+    """
+
+    regions: list[RegionDose]
+    nuclide: str
+    dataset: str
+    dataset_version: str
+    chain: bool = True
+    source: str = "TAC table"
+    warnings: list[str] = field(default_factory=list)
+    out: Path | None = None
+    files: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def patients(self) -> list[str]:
+        """The patients, in the table's order."""
+        return list(dict.fromkeys(r.patient for r in self.regions))
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready result (keys carry units)."""
+        return {
+            "tac": self.source,
+            "nuclide": self.nuclide,
+            "dataset": self.dataset,
+            "dataset_version": self.dataset_version,
+            "chain": self.chain,
+            "regions": [r.to_dict() for r in self.regions],
+            "warnings": list(self.warnings),
+            "out": None if self.out is None else str(self.out),
+            "files": dict(self.files),
+        }
+
+    def table(self, patient: str | None = None) -> pd.DataFrame:
+        """The regions (of one ``patient``) for a report: :data:`REPORT_COLUMNS` with units in
+        the headings, columns without any value dropped."""
+        own = [r for r in self.regions if patient is None or r.patient == patient]
+        frame = pd.DataFrame([r.to_dict() for r in own])[list(REPORT_COLUMNS)]
+        frame = frame.rename(columns=REPORT_COLUMNS)
+        empty = [c for c in frame.columns if frame[c].isna().all() or (frame[c] == "").all()]
+        return frame.drop(columns=empty)
+
+    def write(self, out: str | Path, *, report: bool = True) -> dict[str, object]:
+        """Write ``regions.csv`` (every field of every region) and, with ``report``, each
+        patient's report (:func:`write_reports`) into the folder ``out``.
+
+        Returns
+        -------
+        dict
+            ``regions``: the CSV's path; ``reports``: the reports' paths. Also kept in
+            :attr:`files`, the folder in :attr:`out`.
+
+        Raises
+        ------
+        InputError
+            The folder cannot be created or written.
+        """
+        from radiochain.files import output_folder
+
+        folder = output_folder(out)
+        table = folder / "regions.csv"
+        try:
+            pd.DataFrame([r.to_dict() for r in self.regions]).to_csv(table, index=False)
+        except OSError as err:
+            raise InputError(f"cannot write {table}: {err.strerror or err}") from None
+        files: dict[str, object] = {"regions": str(table)}
+        if report:
+            files["reports"] = [str(p) for p in write_reports(self, folder)]
+        self.out, self.files = folder, files
+        return files
+
+
+def write_reports(result: DosimetryResult, folder: str | Path) -> list[Path]:
+    """Per patient, ``PATIENT.html`` (self-contained), ``PATIENT.pdf`` (the fitted curves,
+    then the dose table; the same inputs give the same bytes) and ``PATIENT.png``.
+
+    Parameters
+    ----------
+    result : DosimetryResult
+    folder : str or Path
+        An existing, writable folder (see :func:`radiochain.files.output_folder`).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    from radiochain.clinical.figures import tac_figure
+    from radiochain.reports.figures import save_figure  # the one layer above, used lazily
+
+    written = []
+    label = f"{result.dataset} {result.dataset_version}"
+    for patient in result.patients:
+        own = [r for r in result.regions if r.patient == patient]
+        used = ", ".join(dict.fromkeys(r.nuclide for r in own))
+        half_life = Nuclide(own[0].nuclide, result.dataset).half_life
+        given = ", ".join(dict.fromkeys(f"{r.administered_activity_bq / 1e9:.4g} GBq" for r in own))
+        title = f"Patient {patient}: time-activity curves and absorbed doses ({used}, {given})"
+        footnote = (
+            f"Nuclear data: {label}. Self-dose S-values of spheres of each region's mass"
+            + (", progeny counted in situ" if result.chain else "")
+            + ". "
+            + NOT_A_MEDICAL_DEVICE
+        )
+        frame = result.table(patient)
+        for suffix in (".html", ".pdf", ".png"):
+            fig = tac_figure(own, half_life, title)
+            path = Path(folder) / f"{_file_name(patient)}{suffix}"
+            written.append(save_figure(fig, path, title=title, table=frame, footnote=footnote))
+    return written
+
+
+def _file_name(patient: str) -> str:
+    """A patient identifier as a file name (path separators and control characters
+    replaced)."""
+    name = "".join(c if c.isprintable() and c not in '/\\:*?"<>|' else "_" for c in patient)
+    return elide(name.strip(". ") or "patient", 100).replace("…", "_")
+
+
+def assess_dosimetry(
+    tac: pd.DataFrame,
+    *,
+    nuclide: str = "Lu-177",
+    administered_activity: float | None = None,
+    model: str = "auto",
+    chain: bool = True,
+    dataset: str = DEFAULT_DATASET,
+    source: str = "TAC table",
+) -> DosimetryResult:
+    """Dosimetry of a TAC table (:func:`region_dosimetry`) with the warnings of the fits
+    collected in the result (each once) instead of emitted.
+
+    Parameters are those of :func:`region_dosimetry`.
+
+    Raises
+    ------
+    InputError
+        As :func:`region_dosimetry`.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ClinicalWarning)
+        regions = region_dosimetry(
+            tac,
+            nuclide=nuclide,
+            administered_activity=administered_activity,
+            model=model,
+            source=source,
+            chain=chain,
+            dataset=dataset,
+        )
+    notes = [str(w.message) for w in caught if issubclass(w.category, ClinicalWarning)]
+    for w in caught:  # anything else goes on as it came
+        if not issubclass(w.category, ClinicalWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    data = Nuclide(nuclide, dataset).dataset
+    return DosimetryResult(
+        regions=regions,
+        nuclide=Nuclide(nuclide, dataset).name,
+        dataset=data.name,
+        dataset_version=data.version,
+        chain=chain,
+        source=source,
+        warnings=list(dict.fromkeys(notes)),
+    )

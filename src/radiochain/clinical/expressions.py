@@ -21,7 +21,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide
+
+MAX_LENGTH = 2000
+"""Longest expression a rule may hold [characters] (a condition is one line)."""
+MAX_DEPTH = 40
+"""Deepest nesting of operations in an expression."""
 
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.Gt: operator.gt,
@@ -43,6 +48,8 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "min": np.minimum,
     "lower": lambda s: pd.Series(s).astype("string").str.lower(),
 }
+_ARITY = {"abs": 1, "max": 2, "min": 2, "lower": 1}
+_ORDER = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
 
 
 @dataclass(frozen=True)
@@ -70,15 +77,58 @@ class Expression:
     where: str = "expression"
 
     def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise InputError(f"{self.where}: {elide(self.text)!r} is not an expression (text)")
+        if len(self.text) > MAX_LENGTH:
+            raise InputError(
+                f"{self.where}: the expression has {len(self.text):,} characters, more than "
+                f"{MAX_LENGTH:,} (split the condition into several criteria)"
+            )
         try:
-            tree = ast.parse(self.text, mode="eval")
+            tree = ast.parse(self.text.strip(), mode="eval")
         except SyntaxError as err:
             raise InputError(
-                f"{self.where}: {self.text!r} is not a valid expression ({err.msg}); "
-                "write e.g. 'suvmax_psma > suv_liver and size_mm >= 10'"
+                f"{self.where}: {elide(self.text)!r} is not a valid expression "
+                f"({elide(err.msg, 60)}); write e.g. 'suvmax_psma > suv_liver and size_mm >= 10'"
+            ) from None
+        except (ValueError, RecursionError, MemoryError):
+            raise InputError(
+                f"{self.where}: {elide(self.text)!r} is not a valid expression (nested too "
+                "deeply or a number too long)"
             ) from None
         _check(tree.body, self)
         object.__setattr__(self, "_tree", tree.body)
+
+    def describe(self) -> str:
+        """The expression and where it comes from, elided for a message."""
+        return f"{self.where}: {elide(self.text)!r}"
+
+    @cached_property
+    def numeric_names(self) -> frozenset[str]:
+        """Column names the expression reads as numbers: operands of ``+ - * /``, of ``<``,
+        ``<=``, ``>``, ``>=``, of a numeric constant in ``==``/``!=``, and of abs/min/max."""
+        tree: ast.expr = self.__dict__["_tree"]
+        found: set[str] = set()
+        for node in ast.walk(tree):
+            operands: list[ast.expr] = []
+            if isinstance(node, ast.BinOp):
+                operands = [node.left, node.right]
+            elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+                operands = [node.operand]
+            elif isinstance(node, ast.Call) and _name(node.func) in ("abs", "min", "max"):
+                operands = list(node.args)
+            elif isinstance(node, ast.Compare):
+                sides = [node.left, *node.comparators]
+                for k, op in enumerate(node.ops):
+                    pair = sides[k : k + 2]
+                    numeric = any(
+                        isinstance(x, ast.Constant) and isinstance(x.value, int | float)
+                        for x in pair
+                    )
+                    if isinstance(op, _ORDER) or (isinstance(op, ast.Eq | ast.NotEq) and numeric):
+                        operands += pair
+            found |= {x.id for x in operands if isinstance(x, ast.Name)}
+        return frozenset(found - set(_FUNCTIONS))
 
     @cached_property
     def names(self) -> frozenset[str]:
@@ -101,15 +151,46 @@ class Expression:
         missing = sorted(self.names - set(table.columns))
         if missing:
             raise InputError(
-                f"{self.where}: column(s) {', '.join(missing)} not in the table "
-                f"(columns: {', '.join(map(str, table.columns))})"
+                f"{self.where}: column(s) {elide(', '.join(missing))} not in the table "
+                f"(columns: {elide(', '.join(map(str, table.columns)), 120)})"
             )
         known = np.ones(len(table), dtype=bool)
         for name in self.names:
             known &= table[name].notna().to_numpy()
-        value = _eval(self.__dict__["_tree"], table)
-        array = np.broadcast_to(np.asarray(value), (len(table),)).astype(bool)
+        try:
+            with np.errstate(all="ignore"):
+                value = _eval(self.__dict__["_tree"], table)
+                array = np.broadcast_to(np.asarray(value), (len(table),)).astype(bool)
+        except (TypeError, ValueError, ArithmeticError) as err:
+            text = sorted(n for n in self.names if not _is_numeric(table[n]))
+            hint = (
+                f"column(s) {', '.join(text)} hold text; write numbers there"
+                if text
+                else "text and numbers are mixed"
+            )
+            raise InputError(
+                f"{self.describe()} cannot be evaluated ({hint}; "
+                f"{elide(' '.join(str(err).split()), 60)})"
+            ) from None
         return Evaluated(value=array & known, known=known)
+
+
+def _name(node: ast.AST) -> str | None:
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return bool(pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series))
+
+
+def _depth(node: ast.AST) -> int:
+    """Nesting depth of an expression tree (iteratively: a deep tree cannot overflow)."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in ast.iter_child_nodes(current))
+    return deepest
 
 
 def _check(node: ast.AST, expr: Expression) -> None:
@@ -133,22 +214,57 @@ def _check(node: ast.AST, expr: Expression) -> None:
         *_COMPARE,
         *_ARITH,
     )
+    if _depth(node) > MAX_DEPTH:
+        raise InputError(f"{expr.describe()} is nested more than {MAX_DEPTH} levels deep")
+    lists_allowed = {
+        id(right)
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Compare)
+        for op, right in zip(sub.ops, sub.comparators, strict=True)
+        if isinstance(op, ast.In | ast.NotIn)
+    }
     for sub in ast.walk(node):
         if not isinstance(sub, allowed):
             raise InputError(
-                f"{expr.where}: {expr.text!r} uses {type(sub).__name__}, which rules may not "
-                "use (allowed: comparisons, and/or/not, + - * /, numbers, 'text', [lists], "
+                f"{expr.describe()} uses {type(sub).__name__}, which rules may not use "
+                "(allowed: comparisons, and/or/not, + - * /, numbers, 'text', [lists], "
                 "column names, abs/min/max/lower)"
             )
-        if isinstance(sub, ast.Call) and not (
-            isinstance(sub.func, ast.Name) and sub.func.id in _FUNCTIONS and not sub.keywords
-        ):
-            raise InputError(
-                f"{expr.where}: {expr.text!r} calls an unknown function "
-                f"(allowed: {', '.join(_FUNCTIONS)})"
-            )
+        if isinstance(sub, ast.Call):
+            _check_call(sub, expr)
+        if isinstance(sub, ast.List | ast.Tuple):
+            if id(sub) not in lists_allowed:
+                raise InputError(
+                    f"{expr.describe()}: a [list] may only follow 'in' or 'not in' "
+                    "(e.g. site in ['liver', 'bone'])"
+                )
+            if any(isinstance(e, ast.List | ast.Tuple) for e in sub.elts):
+                raise InputError(f"{expr.describe()}: lists inside lists are not allowed")
         if isinstance(sub, ast.Constant) and not isinstance(sub.value, int | float | str | bool):
-            raise InputError(f"{expr.where}: {expr.text!r}: constant {sub.value!r} not allowed")
+            raise InputError(f"{expr.describe()}: constant {elide(sub.value)!r} not allowed")
+        if isinstance(sub, ast.Constant) and not _finite_constant(sub.value):
+            raise InputError(f"{expr.describe()}: a number must be finite (and below 1e308)")
+
+
+def _finite_constant(value: object) -> bool:
+    if isinstance(value, str | bool):
+        return True
+    try:
+        return bool(np.isfinite(float(value)))  # type: ignore[arg-type]
+    except OverflowError:
+        return False
+
+
+def _check_call(call: ast.Call, expr: Expression) -> None:
+    name = _name(call.func)
+    if name not in _FUNCTIONS or call.keywords:
+        raise InputError(
+            f"{expr.describe()} calls an unknown function (allowed: {', '.join(_FUNCTIONS)})"
+        )
+    if len(call.args) != _ARITY[name] or any(isinstance(a, ast.Starred) for a in call.args):
+        raise InputError(
+            f"{expr.describe()}: {name}() takes {_ARITY[name]} argument(s), not {len(call.args)}"
+        )
 
 
 def _column(table: pd.DataFrame, name: str) -> Any:
@@ -204,4 +320,5 @@ def _eval(node: ast.expr, table: pd.DataFrame) -> Any:
 
 
 def _numeric(value: Any) -> Any:
-    return value if isinstance(value, int | float) else np.asarray(value, dtype=float)
+    """A number or a column as floats (so that 1/0 is inf, as for a column, not an error)."""
+    return np.asarray(value, dtype=float)

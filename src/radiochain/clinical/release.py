@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -24,9 +24,38 @@ import numpy.typing as npt
 import pandas as pd
 
 from radiochain.clinical._data import sources, table
+from radiochain.clinical.columns import json_ready
+from radiochain.clinical.contact import (
+    ContactRestriction,
+    contact_restrictions,
+    published_restrictions,
+    restriction_period,
+)
 from radiochain.clinical.kinetics import ExponentialSum
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide
+from radiochain.physics.datasets import DEFAULT_DATASET
 from radiochain.physics.nuclide import Nuclide
+
+__all__ = [
+    "CONSTANT_KINDS",
+    "DOSE_RATE_TIMES_H",
+    "ContactRestriction",
+    "ReleaseAssessment",
+    "ReleaseDecision",
+    "assess_release",
+    "contact_restrictions",
+    "dose_rate",
+    "dose_rate_constant",
+    "dose_rate_curve",
+    "exposure_rate_constant",
+    "nrc_dose_to_others",
+    "parse_retention",
+    "published_restrictions",
+    "release_decision",
+    "release_rule",
+    "restriction_period",
+    "retention",
+]
 
 MCI = 3.7e7
 """Bq per mCi."""
@@ -34,7 +63,9 @@ R_TO_USV = 1e4
 """NRC convention: 1 R of exposure ~ 1 rem = 10 mSv of dose equivalent."""
 
 
-def dose_rate_constant(nuclide: str, kind: Literal["point", "patient"] = "point") -> float:
+def dose_rate_constant(
+    nuclide: str | Nuclide, kind: Literal["point", "patient"] = "point"
+) -> float:
     """Dose-rate constant [µSv m^2 / (MBq h)]: ``point`` for an unshielded point source
     (Unger & Trubey), ``patient`` for the mean measured at 1 m from patients (where tabulated).
 
@@ -59,7 +90,7 @@ def dose_rate_constant(nuclide: str, kind: Literal["point", "patient"] = "point"
     return float(row[column].iloc[0])
 
 
-def exposure_rate_constant(nuclide: str) -> float:
+def exposure_rate_constant(nuclide: str | Nuclide) -> float:
     """:math:`\\Gamma` [R cm^2/(mCi h)] for the NRC formula: the NUREG value where tabulated,
     else derived from the point-source dose-rate constant with 1 R = 10 mSv."""
     name = Nuclide(nuclide).name
@@ -73,7 +104,7 @@ def exposure_rate_constant(nuclide: str) -> float:
 
 def dose_rate(
     activity: float,
-    nuclide: str,
+    nuclide: str | Nuclide,
     *,
     times: float | np.ndarray = 0.0,
     distance_m: float = 1.0,
@@ -85,7 +116,8 @@ def dose_rate(
     Parameters
     ----------
     activity : float [Bq]
-    nuclide : str
+    nuclide : str or Nuclide
+        A name, or a :class:`Nuclide` of the nuclear dataset to use.
     times : float or array [s]
         Times after administration.
     distance_m : float [m]
@@ -178,7 +210,7 @@ def parse_retention(
     return retention(fractions, half_lives, physical_half_life=physical_half_life, where=where)
 
 
-def _retained(nuclide: str, clearance: ExponentialSum | None) -> ExponentialSum:
+def _retained(nuclide: str | Nuclide, clearance: ExponentialSum | None) -> ExponentialSum:
     if clearance is not None:
         return clearance
     return ExponentialSum(np.array([1.0]), np.array([Nuclide(nuclide).decay_constant]))
@@ -191,7 +223,7 @@ def _from(curve: ExponentialSum, start: float) -> ExponentialSum:
 
 def dose_rate_curve(
     activity: float,
-    nuclide: str,
+    nuclide: str | Nuclide,
     *,
     constant: float | None = None,
     clearance: ExponentialSum | None = None,
@@ -205,7 +237,8 @@ def dose_rate_curve(
     ----------
     activity : float [Bq]
         Administered activity.
-    nuclide : str
+    nuclide : str or Nuclide
+        A name, or a :class:`Nuclide` of the nuclear dataset to use.
     constant : float [µSv m^2/(MBq h)], optional
         Default: the point-source constant.
     clearance : ExponentialSum, optional
@@ -263,7 +296,7 @@ class ReleaseDecision:
 
 def nrc_dose_to_others(
     activity: float,
-    nuclide: str,
+    nuclide: str | Nuclide,
     *,
     occupancy: float = 0.25,
     distance_m: float = 1.0,
@@ -288,7 +321,8 @@ def nrc_dose_to_others(
     ----------
     activity : float [Bq]
         Administered activity Q0.
-    nuclide : str
+    nuclide : str or Nuclide
+        A name, or a :class:`Nuclide` of the nuclear dataset to use.
     occupancy : float
         E, 0.25 at 1 m by default.
     distance_m : float [m]
@@ -321,7 +355,7 @@ def nrc_dose_to_others(
 
 def release_decision(
     activity: float,
-    nuclide: str,
+    nuclide: str | Nuclide,
     rule: str = "nrc-35.75",
     *,
     measured_dose_rate: float | None = None,
@@ -336,7 +370,8 @@ def release_decision(
     ----------
     activity : float [Bq]
         Administered activity.
-    nuclide : str
+    nuclide : str or Nuclide
+        A name, or a :class:`Nuclide` of the nuclear dataset to use.
     rule : str
         ``nrc-35.75`` (dose to others) or a ``dose_rate`` rule.
     measured_dose_rate : float [µSv/h at 1 m], optional
@@ -355,23 +390,16 @@ def release_decision(
     Raises
     ------
     InputError
-        Unknown rule, a rule for another nuclide, or a measured rate that is not > 0.
+        Unknown rule, a rule for another nuclide, an activity that is negative or not finite,
+        a measured rate that is not > 0, a release time < 0, or nothing retained at release.
     """
-    frame = table("release_rules.csv")
-    row = frame[frame["rule"] == rule]
-    if row.empty:
-        raise InputError(f"unknown release rule {rule!r} (rules: {', '.join(frame['rule'])})")
-    spec = row.iloc[0]
-    name = Nuclide(nuclide).name
+    spec = release_rule(rule)
+    nuc = Nuclide(nuclide)
+    name = nuc.name
     if pd.notna(spec["nuclide"]) and spec["nuclide"] != name:
         raise InputError(f"release rule {rule} applies to {spec['nuclide']} only, not {name}")
-    if measured_dose_rate is not None and not (
-        math.isfinite(measured_dose_rate) and measured_dose_rate > 0
-    ):
-        raise InputError(
-            f"measured dose rate {measured_dose_rate}: give a finite rate > 0 [uSv/h] at 1 m"
-        )
-    if float(_from(_retained(name, clearance), released_after)(0.0)) <= 0:
+    _check_release_values(activity, measured_dose_rate, released_after, limit)
+    if float(_from(_retained(nuc, clearance), released_after)(0.0)) <= 0:
         raise InputError(
             f"nothing of {name} is retained {released_after / 3600:g} h after administration "
             "(check the release time and the clearance)"
@@ -399,7 +427,7 @@ def release_decision(
         def nrc(q: float, measured: float | None) -> float:
             return nrc_dose_to_others(
                 q,
-                name,
+                nuc,
                 occupancy=occ,
                 distance_m=dist,
                 gamma=gamma,
@@ -422,7 +450,7 @@ def release_decision(
             basis = "measured"
         else:
             k = dose_rate_constant(name) if constant is None else constant
-            retained = float(_from(_retained(name, clearance), released_after)(0.0))
+            retained = float(_from(_retained(nuc, clearance), released_after)(0.0))
             value = float(k * activity / 1e6 * retained)
             per_bq = k / 1e6 * retained
             basis = f"constant {k:.4g} uSv m2/(MBq h)"
@@ -446,61 +474,240 @@ def release_decision(
     )
 
 
-def published_restrictions(agent: str | None = None) -> pd.DataFrame:
-    """Published contact-restriction periods (``contact_restrictions.csv``) with sources."""
-    frame = table("contact_restrictions.csv")
-    if agent is not None:
-        frame = frame[frame["agent"] == agent]
-        if frame.empty:
-            known = sorted(set(table("contact_restrictions.csv")["agent"]))
-            raise InputError(
-                f"no published restrictions for agent {agent!r} (known: {', '.join(known)})"
-            )
-    cites = sources()
-    frame = frame.assign(citation=frame["source"].map(lambda k: cites.get(k, k)))
-    return frame.reset_index(drop=True)
+def release_rule(rule: str) -> pd.Series:
+    """The row of ``release_rules.csv`` for ``rule``.
+
+    Raises
+    ------
+    InputError
+        Unknown rule (the known ones listed).
+    """
+    frame = table("release_rules.csv")
+    row = frame[frame["rule"] == rule]
+    if row.empty:
+        raise InputError(
+            f"unknown release rule {elide(rule)!r} (rules: {', '.join(frame['rule'])})"
+        )
+    return row.iloc[0]
 
 
-def restriction_period(
-    dose_rate_1m: ExponentialSum,
+def _check_release_values(
+    activity: float, measured: float | None, released_after: float, limit: float | None
+) -> None:
+    """The numbers of a release question: finite, and in range."""
+    if isinstance(activity, bool) or not (math.isfinite(activity) and activity >= 0):
+        raise InputError(f"activity {activity!r} Bq: give the administered activity (>= 0)")
+    if measured is not None and not (math.isfinite(measured) and measured > 0):
+        raise InputError(f"measured dose rate {measured}: give a finite rate > 0 [uSv/h] at 1 m")
+    if not (math.isfinite(released_after) and released_after >= 0):
+        raise InputError(
+            f"release time {released_after!r} s: give the time from administration (>= 0)"
+        )
+    if limit is not None and not (math.isfinite(limit) and limit > 0):
+        raise InputError(f"limit {limit!r}: give a finite limit > 0")
+
+
+DOSE_RATE_TIMES_H = (0, 24, 48, 72, 168)
+"""Times after release [h] at which an assessment lists the dose rate at 1 m."""
+
+CONSTANT_KINDS = ("point", "patient")
+"""Named dose-rate constants (:func:`dose_rate_constant`); a number is also accepted."""
+
+
+@dataclass(frozen=True)
+class ReleaseAssessment:
+    """Result of :func:`assess_release`: the release decision, the dose rate at 1 m after
+    release, computed and published contact restrictions, and the notes a user should read.
+
+    Attributes
+    ----------
+    dose_rates_usv_h : tuple of (float, float)
+        (time after release [h], dose rate at 1 m [µSv/h]) at :data:`DOSE_RATE_TIMES_H`.
+    notes : tuple of str
+        Warnings about the combination of inputs (e.g. an early phase counted twice).
+    """
+
+    nuclide: str
+    activity_bq: float
+    rule: str
+    dataset: str
+    dataset_version: str
+    released_after_s: float
+    dose_rate_basis: str
+    dose_rate_constant_usv_m2_per_mbq_h: float | None
+    clearance: str | None
+    decision: ReleaseDecision
+    dose_rates_usv_h: tuple[tuple[float, float], ...]
+    restrictions_computed: tuple[ContactRestriction, ...]
+    restrictions_published: tuple[dict[str, object], ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready result (keys carry units; ``dataset`` and ``dataset_version`` name the
+        nuclear data)."""
+        return {
+            "nuclide": self.nuclide,
+            "activity_bq": self.activity_bq,
+            "rule": self.rule,
+            "released_after_h": self.released_after_s / 3600,
+            "dataset": self.dataset,
+            "dataset_version": self.dataset_version,
+            "dose_rate_basis": self.dose_rate_basis,
+            "dose_rate_constant_usv_m2_per_mbq_h": self.dose_rate_constant_usv_m2_per_mbq_h,
+            "clearance": self.clearance or "physical decay",
+            "decision": self.decision.to_dict(),
+            "dose_rate_1m_usv_h": [
+                {"time_after_release_h": h, "dose_rate_usv_h": r} for h, r in self.dose_rates_usv_h
+            ],
+            "restrictions_computed": [r.to_dict() for r in self.restrictions_computed],
+            "restrictions_published": [dict(r) for r in self.restrictions_published],
+            "warnings": list(self.notes),
+        }
+
+
+def assess_release(
+    nuclide: str | Nuclide,
+    activity: float,
     *,
-    distance_m: float,
-    hours_per_day: float,
-    constraint_msv: float,
-    exponent: float = 1.5,
-) -> float:
-    """Days [d] to avoid a contact pattern so that the dose from resuming it is at most the
-    constraint.
+    rule: str = "nrc-35.75",
+    measured_dose_rate: float | None = None,
+    released_after: float = 0.0,
+    constant: str | float = "point",
+    clearance: str | None = None,
+    agent: str | None = None,
+    dataset: str = DEFAULT_DATASET,
+) -> ReleaseAssessment:
+    """Whether a patient may be released, and for how long to avoid whom.
+
+    The workflow of ``radiochain clinical release``: the release rule's decision
+    (:func:`release_decision`), the dose rate at 1 m over the following week
+    (:func:`dose_rate_curve`), restriction periods computed for the contact patterns of
+    ``contact_patterns.csv`` (:func:`contact_restrictions`) and, for an ``agent``, the
+    published ones (:func:`published_restrictions`).
 
     Parameters
     ----------
-    dose_rate_1m : ExponentialSum
-        Dose rate at 1 m [µSv/h] over time after administration [s].
-    distance_m : float [m]
-    hours_per_day : float [h]
-        Time spent at that distance each day (spread evenly).
-    constraint_msv : float [mSv]
-    exponent : float
-        Distance law :math:`r^{-n}` (1.5 near a patient as in glowgreen; 2 for a point source).
+    nuclide : str or Nuclide
+    activity : float [Bq]
+        Administered activity, > 0.
+    rule : str
+        A rule of ``release_rules.csv`` (``nrc-35.75``, ``nrc-u1-i131-dose-rate``).
+    measured_dose_rate : float [µSv/h at 1 m], optional
+        Measured at release; replaces the estimate from a constant.
+    released_after : float [s]
+        Time from administration to release (and to the measurement), >= 0.
+    constant : {"point", "patient"} or float [µSv m^2/(MBq h)]
+        Dose-rate constant: the unshielded point source, the mean measured at 1 m from
+        patients (where tabulated), or a number in (0, 1000).
+    clearance : str, optional
+        Retention since administration as ``"fraction:effective half-life"`` components, e.g.
+        ``"0.4:6 h, 0.6:50 h"`` (:func:`parse_retention`); default physical decay.
+    agent : str, optional
+        Agent of ``contact_restrictions.csv`` for published restriction periods.
+    dataset : str
+        Nuclear dataset (``radiochain``, ``icrp107``) for half-lives.
+
+    Raises
+    ------
+    InputError
+        An unknown nuclide, dataset, rule or agent; an activity that is not finite and > 0; a
+        measured rate that is not > 0; a release time < 0; a constant that is neither named
+        nor a number in (0, 1000); a clearance that cannot be read.
+
+    Examples
+    --------
+    >>> result = assess_release("I-131", 1e9)
+    >>> result.decision.releasable, round(result.decision.max_activity_bq / 1e9, 2)
+    (True, 1.21)
     """
-    if not 0 < hours_per_day <= 24 or distance_m <= 0 or constraint_msv <= 0:
+    nuc = Nuclide(nuclide, dataset)
+    if isinstance(activity, bool) or not (math.isfinite(activity) and activity > 0):
+        raise InputError(f"activity {activity!r} Bq: give the administered activity (> 0)")
+    _check_release_values(activity, measured_dose_rate, released_after, None)
+    release_rule(rule)
+    k, basis = _constant_and_basis(nuc, constant, measured_dose_rate)
+    retained = (
+        parse_retention(clearance, physical_half_life=nuc.half_life)
+        if clearance is not None
+        else None
+    )
+    decision = release_decision(
+        activity,
+        nuc,
+        rule,
+        measured_dose_rate=measured_dose_rate,
+        clearance=retained,
+        constant=None if constant == "point" or measured_dose_rate is not None else k,
+        released_after=released_after,
+    )
+    curve = dose_rate_curve(
+        activity,
+        nuc,
+        constant=k,
+        clearance=retained,
+        measured_dose_rate=measured_dose_rate,
+        released_after=released_after,
+    )
+    hours = np.asarray(DOSE_RATE_TIMES_H, dtype=float)
+    rates = curve(hours * 3600.0)
+    published = published_restrictions(agent).to_dict("records") if agent else []
+    return ReleaseAssessment(
+        nuclide=nuc.name,
+        activity_bq=float(activity),
+        rule=rule,
+        dataset=nuc.dataset.name,
+        dataset_version=nuc.dataset.version,
+        released_after_s=float(released_after),
+        dose_rate_basis=basis,
+        dose_rate_constant_usv_m2_per_mbq_h=k,
+        clearance=clearance,
+        decision=decision,
+        dose_rates_usv_h=tuple((float(h), float(r)) for h, r in zip(hours, rates, strict=True)),
+        restrictions_computed=tuple(contact_restrictions(curve)),
+        restrictions_published=tuple(
+            {str(key): json_ready(v) for key, v in r.items()} for r in published
+        ),
+        notes=_release_notes(
+            constant, clearance is not None, measured_dose_rate is not None, released_after
+        ),
+    )
+
+
+def _constant_and_basis(
+    nuc: Nuclide, constant: str | float, measured: float | None
+) -> tuple[float | None, str]:
+    """The dose-rate constant [µSv m^2/(MBq h)] an assessment uses (None with a measured
+    rate) and how the dose rate was obtained, in words."""
+    if measured is not None:
+        return None, "measured at release"
+    if constant in CONSTANT_KINDS:
+        k = dose_rate_constant(nuc, "point" if constant == "point" else "patient")
+        return k, f"{constant} constant {k:.4g} uSv m2/(MBq h)"
+    try:
+        k = float(constant)
+    except (TypeError, ValueError):
+        k = math.nan
+    if isinstance(constant, bool) or not (math.isfinite(k) and 0 < k < 1e3):
         raise InputError(
-            "contact pattern: hours_per_day in (0, 24], distance and constraint > 0 required"
+            f"--constant {elide(constant)!r}: use 'point', 'patient' or a number in (0, 1000) "
+            "[uSv m2/(MBq h)]"
         )
-    factor = (hours_per_day / 24) * distance_m ** (-exponent) / 3600 / 1000  # µSv/h*s -> mSv
+    return k, f"constant {k:.4g} uSv m2/(MBq h)"
 
-    def dose_from(t: float) -> float:
-        a, lam = dose_rate_1m.amplitudes, dose_rate_1m.rates
-        return float(np.sum(a * np.exp(-lam * t) / lam) * factor)
 
-    total = dose_from(0.0)
-    if not math.isfinite(total):
-        raise InputError("contact pattern: the dose rate is not finite; check the constant")
-    if total <= constraint_msv:
-        return 0.0
-    from scipy.optimize import brentq
-
-    hi = 86400.0
-    while dose_from(hi) > constraint_msv:
-        hi *= 2
-    return float(brentq(lambda t: dose_from(t) - constraint_msv, 0.0, hi)) / 86400
+def _release_notes(
+    constant: str | float, has_clearance: bool, measured: bool, released_after: float
+) -> tuple[str, ...]:
+    """What the combination of inputs may count twice."""
+    notes = []
+    if has_clearance and constant == "patient" and not measured:
+        notes.append(
+            "the patient constant already includes early excretion; with --clearance the early "
+            "phase counts twice (use --constant point)"
+        )
+    if has_clearance and measured and released_after == 0:
+        notes.append(
+            "--clearance counts from administration: if the dose rate was measured later, give "
+            "--released-after so that early components are not removed twice"
+        )
+    return tuple(notes)

@@ -26,8 +26,10 @@ import numpy as np
 import pandas as pd
 
 from radiochain.clinical._data import clinical_data_path
+from radiochain.clinical.columns import json_ready
 from radiochain.clinical.expressions import Expression
-from radiochain.errors import InputError
+from radiochain.clinical.tables import finite_column, require_rows
+from radiochain.errors import InputError, elide
 
 LESION_COLUMNS = ("patient", "lesion", "site", "size_mm")
 """Columns every lesion table must have."""
@@ -125,10 +127,10 @@ def parse_rule(data: dict[str, Any], path: str = "rule") -> Rule:
     """
     if not isinstance(data, dict):
         raise InputError(f"{path}: a rule file must be a mapping with rule, agent, criteria")
-    unknown = set(data) - _RULE_KEYS
+    unknown = sorted(map(str, set(data) - _RULE_KEYS))
     if unknown:
         raise InputError(
-            f"{path}: unknown key(s) {', '.join(sorted(unknown))} "
+            f"{path}: unknown key(s) {elide(', '.join(unknown))} "
             f"(known: {', '.join(sorted(_RULE_KEYS))})"
         )
     for key in ("rule", "citation", "criteria"):
@@ -137,45 +139,14 @@ def parse_rule(data: dict[str, Any], path: str = "rule") -> Rule:
                 f"{path}: key {key!r} is missing (every rule needs rule, agent, "
                 "citation and criteria)"
             )
+    if not isinstance(data["criteria"], list):
+        raise InputError(f"{path}: criteria must be a list ('- id: ...' under 'criteria:')")
+    if not isinstance(data["rule"], str | int | float) or isinstance(data["rule"], bool):
+        raise InputError(f"{path}: rule must be a name, e.g. 'rule: my-rule'")
     agents = data.get("agents") or [data.get("agent")]
-    if not all(agents):
+    if not isinstance(agents, list) or not all(isinstance(a, str) and a for a in agents):
         raise InputError(f"{path}: give 'agent: NAME' or 'agents: [A, B]'")
-    criteria = []
-    for k, item in enumerate(data["criteria"], start=1):
-        where = f"{path}: criterion {k}"
-        if not isinstance(item, dict):
-            raise InputError(f"{where}: must be a mapping with id, text and lesions or patient")
-        bad = set(item) - _CRITERION_KEYS
-        if bad:
-            raise InputError(
-                f"{where}: unknown key(s) {', '.join(sorted(bad))} "
-                f"(known: {', '.join(sorted(_CRITERION_KEYS))})"
-            )
-        cid = str(item.get("id") or f"criterion-{k}")
-        where = f"{path}: criterion {cid!r}"
-        if ("lesions" in item) == ("patient" in item):
-            raise InputError(f"{where}: give exactly one of 'lesions:' or 'patient:'")
-        level: Literal["lesion", "patient"] = "lesion" if "lesions" in item else "patient"
-        condition = Expression(
-            str(item[level if level == "patient" else "lesions"]),
-            f"{where}, {level if level == 'patient' else 'lesions'}",
-        )
-        among = Expression(str(item["among"]), f"{where}, among") if item.get("among") else None
-        if level == "patient" and (among is not None or "require" in item):
-            raise InputError(f"{where}: 'among' and 'require' apply to lesion criteria only")
-        criteria.append(
-            Criterion(
-                id=cid,
-                text=str(item.get("text", cid)),
-                level=level,
-                condition=condition,
-                among=among,
-                require=_require_text(item.get("require"), where),
-                optional=bool(item.get("optional", False)),
-                verified=_flag(item.get("verified", True), f"{where}: verified"),
-                source=str(item.get("source", "")),
-            )
-        )
+    criteria = [_criterion(item, k, path) for k, item in enumerate(data["criteria"], start=1)]
     return Rule(
         name=str(data["rule"]),
         agents=tuple(str(a) for a in agents),
@@ -189,24 +160,64 @@ def parse_rule(data: dict[str, Any], path: str = "rule") -> Rule:
     )
 
 
+def _criterion(item: object, k: int, path: str) -> Criterion:
+    """Criterion ``k`` (1-based) of a rule file."""
+    where = f"{path}: criterion {k}"
+    if not isinstance(item, dict):
+        raise InputError(f"{where}: must be a mapping with id, text and lesions or patient")
+    bad = sorted(map(str, set(item) - _CRITERION_KEYS))
+    if bad:
+        raise InputError(
+            f"{where}: unknown key(s) {elide(', '.join(bad))} "
+            f"(known: {', '.join(sorted(_CRITERION_KEYS))})"
+        )
+    cid = elide(item.get("id") or f"criterion-{k}")
+    where = f"{path}: criterion {cid!r}"
+    if ("lesions" in item) == ("patient" in item):
+        raise InputError(f"{where}: give exactly one of 'lesions:' or 'patient:'")
+    level: Literal["lesion", "patient"] = "lesion" if "lesions" in item else "patient"
+    key = "patient" if level == "patient" else "lesions"
+    condition = Expression(_text(item[key], f"{where}, {key}"), f"{where}, {key}")
+    among = (
+        Expression(_text(item["among"], f"{where}, among"), f"{where}, among")
+        if item.get("among")
+        else None
+    )
+    if level == "patient" and (among is not None or "require" in item):
+        raise InputError(f"{where}: 'among' and 'require' apply to lesion criteria only")
+    return Criterion(
+        id=cid,
+        text=str(item.get("text", cid)),
+        level=level,
+        condition=condition,
+        among=among,
+        require=_require_text(item.get("require"), where),
+        optional=_flag(item.get("optional", False), f"{where}: optional"),
+        verified=_flag(item.get("verified", True), f"{where}: verified"),
+        source=str(item.get("source", "")),
+    )
+
+
+def _text(value: object, where: str) -> str:
+    """An expression written in a rule file: text, or a bare number/boolean YAML typed."""
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise InputError(f"{where}: write the condition as text, e.g. 'suvmax_psma > suv_liver'")
+
+
 def load_rule(path: str | Path) -> Rule:
     """Read one rule file (YAML).
 
     Raises
     ------
     InputError
-        The file is missing, is not valid YAML or is not a valid rule.
+        The file is missing, not UTF-8, not valid YAML (aliases bounded, see
+        :func:`radiochain.files.load_yaml`) or not a valid rule.
     """
-    import yaml
+    from radiochain.files import load_yaml
 
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"rule file {str(path)!r} does not exist")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise InputError(f"{path}: not valid YAML ({err})".replace("\n", " ")) from None
-    return parse_rule(data, str(path))
+    data = load_yaml(path, what="rule file")
+    return parse_rule(data, elide(str(path)))
 
 
 def builtin_rules() -> dict[str, Rule]:
@@ -236,7 +247,7 @@ def resolve_rules(
     unknown = [n for n in names if n not in rules]
     if unknown:
         raise InputError(
-            f"unknown rule(s) {', '.join(unknown)} (known: {', '.join(rules)}; "
+            f"unknown rule(s) {elide(', '.join(unknown))} (known: {', '.join(rules)}; "
             "add your own with --rule-file FILE.yaml)"
         )
     return [rules[n] for n in names]
@@ -256,32 +267,77 @@ def check_lesion_table(lesions: pd.DataFrame, source: str = "lesion table") -> p
             f"{source}: column(s) {', '.join(missing)} missing (a lesion table needs "
             f"{', '.join(LESION_COLUMNS)}, plus uptake columns such as suvmax_psma, suv_liver)"
         )
-    table = lesions.copy()
-    for column in ("patient", "lesion"):
+    require_rows(lesions, source, "one row per lesion")
+    table = _names(lesions, ("patient", "lesion"), source)
+    table["site"] = table["site"].astype("string").str.strip().str.lower()
+    return _numeric_by_name(table, source)
+
+
+def check_patient_table(patients: pd.DataFrame, source: str = "patient table") -> pd.DataFrame:
+    """Check a patient table (``--patients``: one row per patient with labs); return a cleaned
+    copy with numeric columns (``ki67_percent``, ``age_y``...) as numbers.
+
+    Raises
+    ------
+    InputError
+        No ``patient`` column, an empty or repeated patient, or text in a numeric column.
+    """
+    if "patient" not in patients.columns:
+        raise InputError(
+            f"{source}: column patient missing (a patient table has one row per patient: "
+            "patient, ki67_percent, age_y, ...)"
+        )
+    table = _names(patients, ("patient",), source)
+    twice = table["patient"][table["patient"].duplicated()]
+    if len(twice):
+        row = int(twice.index[0]) + 2
+        raise InputError(
+            f"{source}: row {row}: patient {elide(twice.iloc[0])!r} has a row already "
+            "(one row per patient)"
+        )
+    return _numeric_by_name(table, source)
+
+
+def _names(frame: pd.DataFrame, columns: Sequence[str], source: str) -> pd.DataFrame:
+    """A copy with identifier ``columns`` stripped; an empty one is an error."""
+    table = frame.copy().reset_index(drop=True)
+    for column in columns:
         empty = table[column].isna() | (table[column].astype("string").str.strip() == "")
         if empty.any():
             row = int(np.flatnonzero(empty.to_numpy())[0]) + 2
             raise InputError(f"{source}: row {row}: field {column!r} is empty (give a name)")
         table[column] = table[column].astype("string").str.strip()
-    table["site"] = table["site"].astype("string").str.strip().str.lower()
+    return table
+
+
+_NUMERIC_PREFIXES = ("suv", "size", "ki67", "age")
+_NUMERIC_SUFFIXES = ("_mm", "_percent")
+
+
+def _numeric_by_name(table: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Columns whose names say they hold numbers (``suv*``, ``*_mm``, ``*_percent``...) as
+    finite numbers >= 0."""
     for column in table.columns:
-        if column.startswith(("suv", "size", "ki67", "age")) or column.endswith(
-            ("_mm", "_percent")
-        ):
-            values = pd.to_numeric(table[column], errors="coerce")
-            bad = values.isna() & table[column].notna()
-            if bad.any():
-                row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-                raise InputError(
-                    f"{source}: row {row}: field {column!r} = {table[column].iloc[row - 2]!r} "
-                    "is not a number"
-                )
-            if (values < 0).any():
-                row = int(np.flatnonzero((values < 0).to_numpy())[0]) + 2
-                raise InputError(
-                    f"{source}: row {row}: field {column!r} is negative (give a value >= 0)"
-                )
-            table[column] = values
+        if column.startswith(_NUMERIC_PREFIXES) or column.endswith(_NUMERIC_SUFFIXES):
+            table[column] = finite_column(table, column, source, minimum=0.0)
+    return table
+
+
+def _numeric_by_rule(table: pd.DataFrame, rules: Sequence[Rule], source: str) -> pd.DataFrame:
+    """Columns that some rule compares with numbers, as finite numbers (text in them is an
+    error naming the row, not a failed comparison)."""
+    numeric = {
+        name
+        for rule in rules
+        for crit in rule.criteria
+        for expr in (crit.condition, crit.among)
+        if expr is not None
+        for name in expr.numeric_names
+    }
+    table = table.copy()
+    for column in sorted(numeric & set(table.columns)):
+        if not pd.api.types.is_numeric_dtype(table[column]):
+            table[column] = finite_column(table, column, source)
     return table
 
 
@@ -461,11 +517,19 @@ class Stratification:
 
     def eligible_agents(self) -> dict[str, list[str]]:
         """Agents each patient is eligible for."""
+        if self.table.empty:
+            return {}
         ok = self.table[self.table["eligible"]]
         return {
             str(p): sorted(set(ok.loc[ok["patient"] == p, "agent"]))
             for p in self.table["patient"].unique()
         }
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready result: ``results`` (one record per patient and rule: patient, rule,
+        agent, status, eligible, reasons, citation, sources) and ``eligible_agents``."""
+        records = json_ready(self.table.to_dict(orient="records"))
+        return {"results": records, "eligible_agents": self.eligible_agents()}
 
 
 def stratify(
@@ -474,6 +538,8 @@ def stratify(
     patients: pd.DataFrame | None = None,
     *,
     strict: bool = False,
+    source: str = "lesion table",
+    patients_source: str = "patient table",
 ) -> Stratification:
     """Evaluate selection rules for every patient.
 
@@ -488,6 +554,14 @@ def stratify(
     strict : bool
         Raise on a column a rule needs but the table lacks (use when rules were chosen
         explicitly).
+    source, patients_source : str
+        The files the tables come from, for messages.
+
+    Raises
+    ------
+    InputError
+        A table without rows or core columns, an empty identifier, text or a value that is
+        not finite in a column the rules compare with numbers (file, row and field named).
 
     Examples
     --------
@@ -499,6 +573,50 @@ def stratify(
     'eligible'
     """
     chosen = list(rules) if rules is not None else list(builtin_rules().values())
+    lesions = _numeric_by_rule(check_lesion_table(lesions, source), chosen, source)
+    if patients is not None:
+        patients = check_patient_table(patients, patients_source)
+        patients = _numeric_by_rule(patients, chosen, patients_source)
     frames = [evaluate_rule(r, lesions, patients, strict=strict) for r in chosen]
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return Stratification(table=table, rules=chosen)
+
+
+def missing_column_hints(
+    rules: Sequence[Rule], lesions: pd.DataFrame, patients: pd.DataFrame | None, source: str
+) -> list[str]:
+    """Warnings for a column that rules read and the tables lack when a column of the tables
+    that no rule reads looks like it (``SUVmax_PSMA``, ``ki67``): a misspelt header would
+    otherwise make patients "not evaluable", or skip an optional criterion, without a word.
+
+    Parameters
+    ----------
+    rules : sequence of Rule
+    lesions, patients : DataFrame
+        The lesion table and the optional patient table.
+    source : str
+        The lesion table's file, for the messages.
+
+    Returns
+    -------
+    list of str
+        One line per column, e.g. ``lesions.csv: no column 'suvmax_psma' (read by vision);
+        did you mean 'SUVmax_PSMA'?``.
+    """
+    from radiochain.clinical.columns import similar
+
+    available = set(lesions.columns) | (set(patients.columns) if patients is not None else set())
+    read = {c for rule in rules for crit in rule.criteria for c in crit.names}
+    unread = sorted(map(str, available - read))
+    needed: dict[str, list[str]] = {}
+    for rule in rules:
+        for crit in rule.criteria:
+            for column in sorted(crit.names - available):
+                needed.setdefault(column, []).append(rule.name)
+    hints = []
+    for column, users in needed.items():
+        match = similar(column, unread)
+        if match is not None:
+            by = ", ".join(dict.fromkeys(users))
+            hints.append(f"{source}: no column {column!r} (read by {by}); did you mean {match!r}?")
+    return hints
