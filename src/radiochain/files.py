@@ -142,10 +142,17 @@ def parse_yaml(text: str, *, where: str = "YAML") -> Any:
                 "aliases); write the values out or split the file"
             )
         return loader.construct_document(node)
+    except InputError:
+        raise
     except yaml.YAMLError as err:
         raise _yaml_error(where, err) from None
     except RecursionError:
         raise InputError(f"{where}: nested too deeply (YAML)") from None
+    except (ValueError, OverflowError) as err:  # a typed value that cannot be built
+        raise InputError(
+            f"{where}: a value cannot be read ({elide(str(err), 60)}): a date or time that "
+            "does not exist, e.g. 2026-02-30? (write an existing one, YYYY-MM-DD)"
+        ) from None
     finally:
         loader.dispose()
 
