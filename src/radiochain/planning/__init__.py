@@ -1,18 +1,18 @@
 """The decay-aware planner: production, labelling and delivery so that every patient is treated.
 
-``plan(network, method="milp")`` builds the instance (every delivery, candidate batch,
-departure and way to serve each appointment over the horizon), then solves it with the MILP on
-HiGHS or with the first-come-first-served baseline, and returns a :class:`PlanResult` with the
-tables a dispatcher follows. :func:`check_plan` verifies any plan independently.
+``run_plan(network, out=...)`` is the whole ``radiochain plan`` workflow (plan, independent
+check, tables, ``summary.json``, report); ``plan(network, method="milp")`` builds the instance
+(every delivery, candidate batch, departure and way to serve each appointment over the
+horizon), then solves it with the MILP on HiGHS (started from the greedy plan) or with the
+first-come-first-served baseline, and returns a :class:`PlanResult` with the tables a dispatcher
+follows. :func:`check_plan` verifies any plan independently.
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
-from radiochain.network.core import Network
-from radiochain.planning.check import PlanCheck, check_plan
-from radiochain.planning.greedy import plan_greedy
+from radiochain.planning.bulk import bulk_packages, bulk_routes
+from radiochain.planning.check import PlanCheck, PlanCheckError, check_plan
+from radiochain.planning.greedy import greedy_choice, plan_greedy
 from radiochain.planning.instance import Instance, PlanOptions, build_instance
 from radiochain.planning.milp import (
     ExtraConstraints,
@@ -23,11 +23,16 @@ from radiochain.planning.milp import (
     solve_model,
 )
 from radiochain.planning.result import PlanResult, PlanStatus, SolverReport
+from radiochain.planning.solver import set_solver_threads, solver_threads
+from radiochain.planning.workflow import METHODS, plan, run_plan, with_dataset
 
 __all__ = [
+    "METHODS",
+    "ExtraConstraints",
     "Instance",
     "Model",
     "PlanCheck",
+    "PlanCheckError",
     "PlanOptions",
     "PlanResult",
     "PlanStatus",
@@ -35,57 +40,16 @@ __all__ = [
     "SolverReport",
     "build_instance",
     "build_model",
+    "bulk_packages",
+    "bulk_routes",
     "check_plan",
+    "greedy_choice",
     "plan",
     "plan_greedy",
     "plan_milp",
+    "run_plan",
+    "set_solver_threads",
     "solve_model",
+    "solver_threads",
+    "with_dataset",
 ]
-
-
-def plan(
-    network: Network,
-    *,
-    method: Literal["milp", "greedy"] = "milp",
-    options: PlanOptions | None = None,
-    weights: PlanWeights | None = None,
-    time_limit_s: float = 600.0,
-    mip_gap: float = 0.005,
-    save_model: str | None = None,
-    extra_constraints: ExtraConstraints | None = None,
-    with_baseline: bool = True,
-) -> PlanResult:
-    """Plan a network over a horizon.
-
-    Parameters
-    ----------
-    network : Network
-    method : {"milp", "greedy"}
-    options : PlanOptions
-        Horizon and option generation.
-    weights : PlanWeights
-        Objective weights (MILP only).
-    time_limit_s : float [s]
-    mip_gap : float
-        Relative gap at which HiGHS stops (0.005 = 0.5 %).
-    save_model : str, optional
-        Write the MILP to this .mps or .lp file before solving.
-    extra_constraints : callable, optional
-        Hook ``f(model, instance)`` called after the standard constraints are built.
-    with_baseline : bool
-        Also run the greedy baseline on the same instance and keep its KPIs.
-    """
-    instance = build_instance(network, options)
-    if method == "greedy":
-        return plan_greedy(instance)
-    result = plan_milp(
-        instance,
-        weights=weights,
-        time_limit_s=time_limit_s,
-        mip_gap=mip_gap,
-        save_model=save_model,
-        extra_constraints=extra_constraints,
-    )
-    if with_baseline:
-        result.baseline = plan_greedy(instance).kpis
-    return result

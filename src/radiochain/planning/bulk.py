@@ -122,8 +122,8 @@ def bulk_routes(network: Network) -> pd.DataFrame:
     t = lanes["transit_time_h"].to_numpy(dtype=float) + 1e-12
     graph = csr_matrix((t, (a, b)), shape=(len(sites), len(sites)))
     lane_of = {(int(i), int(j)): k for k, (i, j) in enumerate(zip(a, b, strict=True))}
-    package = lanes.get("bulk_package", pd.Series(TYPE_A, index=lanes.index))
-    package = package.fillna(TYPE_A).astype(str).to_numpy()
+    kinds = lanes.get("bulk_package", pd.Series(TYPE_A, index=lanes.index))
+    package = kinds.fillna(TYPE_A).astype(str).to_numpy()
     max_pk = lanes["max_packages"].astype(float).to_numpy()
     cost = lanes["cost_per_package"].astype(float).fillna(0.0).to_numpy()
     names = lanes["lane"].astype(str).to_numpy()

@@ -7,14 +7,19 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from radiochain.errors import InputError
+from radiochain.network.core import Network
 from radiochain.physics.decay import decay_factor
 from radiochain.planning.bulk import SHIPMENT_COLUMNS, TYPE_A, TYPE_B, bulk_shipments
 from radiochain.planning.instance import Instance
+
+if TYPE_CHECKING:
+    from radiochain.planning.check import PlanCheck
 
 
 class PlanStatus(enum.StrEnum):
@@ -58,20 +63,33 @@ class Choice:
 
 @dataclass
 class PlanResult:
-    """A plan: status, objective, solver report, the three tables and the KPIs.
+    """A plan: status, objective, solver report, the tables a dispatcher follows, the KPIs
+    and (after :func:`radiochain.planning.run_plan` or :meth:`attach_check`) its check.
 
     Attributes
     ----------
     doses : DataFrame
         One row per appointment: ``appointment, hospital, product, status`` (served, moved,
         unserved), ``batch, shipment, administration_time, activity_at_administration_bq,
-        prescribed_activity_bq, reason``.
+        prescribed_activity_bq, planned_date, reason``.
     batches : DataFrame
         ``batch, site, product, nuclide, synthesis_start, calibration_time,
         calibration_activity_bq, release_time, input_activity_bq``.
     shipments : DataFrame
-        ``shipment, lane, from_site, to_site, departure_time, arrival_time, doses, packages,
-        activity_at_departure_bq``.
+        ``shipment, kind`` (``doses`` to a hospital, ``bulk`` nuclide from a producer),
+        ``lane, from_site, to_site, departure_time, arrival_time, via,
+        transfer_departure_time, doses, packages, package_type`` (``type-a``, ``type-b``),
+        ``nuclide, activity_at_departure_bq``.
+    inputs : DataFrame
+        Nuclide drawn from producers: ``producer, delivery_time, batch, activity_bq`` (at the
+        delivery time), ``shipment`` (its bulk shipment; blank for a producer on site).
+    dataset : str
+        The nuclear dataset as text (name, version, source); ``dataset_name`` and
+        ``dataset_version`` separately.
+    check : PlanCheck or None
+        The independent check of this plan, once made.
+    files : dict
+        What :meth:`write` wrote: kind -> path.
     """
 
     method: str
@@ -88,10 +106,31 @@ class PlanResult:
     notes: list[str] = field(default_factory=list)
     baseline: dict[str, Any] | None = None
     inputs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    dataset_name: str = ""
+    dataset_version: str = ""
+    network: str = ""
+    check: PlanCheck | None = None
+    out: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when the plan was checked and the check found nothing wrong."""
+        return self.check is not None and self.check.ok
+
+    def raise_for_check(self) -> None:
+        """Raise :class:`~radiochain.planning.check.PlanCheckError` (exit code 1) unless the
+        plan was checked and passed: a plan that fails its own checker is never a success."""
+        from radiochain.planning.check import PlanCheckError
+
+        if not self.ok:
+            raise PlanCheckError(self)
 
     def summary(self) -> dict[str, Any]:
-        """JSON-ready summary (summary.json)."""
+        """JSON-ready summary (``summary.json``, ``radiochain plan --json``)."""
+        check = self.check
         return {
+            "network": self.network,
             "method": self.method,
             "status": self.status.value,
             "objective": _json(self.objective),
@@ -100,23 +139,70 @@ class PlanResult:
             "kpis": {k: _json(v) for k, v in self.kpis.items()},
             "solver": self.report.to_dict() if self.report else None,
             "baseline_kpis": self.baseline,
-            "nuclear_dataset": self.dataset,
+            "plan_check": None
+            if check is None
+            else {
+                "ok": check.ok,
+                "violations": len(check.violations),
+                "first_violations": check.violations[:20],
+                "doses_checked": check.doses_checked,
+            },
+            "dataset": self.dataset_name,
+            "dataset_version": self.dataset_version,
             "notes": self.notes,
+            "out": self.out,
+            "files": dict(self.files),
         }
 
-    def write(self, folder: str | Path) -> Path:
-        """Write doses.csv, batches.csv, shipments.csv, inputs.csv and summary.json."""
-        out = Path(folder)
-        out.mkdir(parents=True, exist_ok=True)
-        self.doses.to_csv(out / "doses.csv", index=False)
-        self.batches.to_csv(out / "batches.csv", index=False)
-        self.shipments.to_csv(out / "shipments.csv", index=False)
-        self.inputs.to_csv(out / "inputs.csv", index=False)
-        (out / "summary.json").write_text(
-            json.dumps(self.summary(), indent=2, ensure_ascii=False, allow_nan=False),
-            encoding="utf-8",
-        )
-        return out
+    def write(
+        self, folder: str | Path, *, report: bool = False, network: Network | None = None
+    ) -> dict[str, str]:
+        """Write ``doses.csv``, ``batches.csv``, ``shipments.csv``, ``inputs.csv``, with
+        ``report`` (needs ``network``) ``report.html`` and its PNG figures, then
+        ``summary.json``.
+
+        Parameters
+        ----------
+        folder : str or Path
+            Created if missing; checked to be writable first.
+        report : bool
+        network : Network, optional
+            The planned network (the report draws its map and decay curves from it).
+
+        Returns
+        -------
+        dict
+            File kind -> path (also kept in :attr:`files`, and listed in ``summary.json``).
+
+        Raises
+        ------
+        InputError
+            The folder cannot be written, or ``report`` without ``network``.
+        """
+        from radiochain.files import output_folder
+
+        if report and network is None:
+            raise InputError("PlanResult.write(report=True) needs the network")
+        out = output_folder(folder)
+        files: dict[str, str] = {}
+        for kind, table in (
+            ("doses", self.doses),
+            ("batches", self.batches),
+            ("shipments", self.shipments),
+            ("inputs", self.inputs),
+        ):
+            path = out / f"{kind}.csv"
+            table.to_csv(path, index=False)
+            files[kind] = str(path)
+        if report and network is not None:
+            from radiochain.reports.plan_report import write_plan_report
+
+            files |= write_plan_report(self, network, out)
+        files["summary"] = str(out / "summary.json")
+        self.out, self.files = str(out), files
+        text = json.dumps(self.summary(), indent=2, ensure_ascii=False, allow_nan=False)
+        (out / "summary.json").write_text(text + "\n", encoding="utf-8")
+        return dict(files)
 
 
 def _json(value: Any) -> Any:
@@ -338,6 +424,9 @@ def assemble(
         inputs=input_table,
         kpis=kpis,
         dataset=instance.network.dataset.label,
+        dataset_name=instance.network.dataset.name,
+        dataset_version=instance.network.dataset.version,
+        network=instance.network.name,
         start=instance.start.isoformat(),
         days=instance.options.days,
         notes=list(instance.notes),
