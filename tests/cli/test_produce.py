@@ -86,7 +86,7 @@ def test_other_routes_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
         (["lu177-direct", "--target-mass", "10 mg", "--enrichment", "1.2",
           "--thermal-flux", "1e14"], "enrichment"),
         (["lu177-direct", "--target-mass", "-1 mg", "--enrichment", "0.8",
-          "--thermal-flux", "1e14"], "negative"),
+          "--thermal-flux", "1e14"], "out of range"),
         (["lu177-direct", *LU[:4], "--thermal-flux", "-1e14"], "flux"),
         (["lu177-direct", *LU, "--product", "Ac-225"], "cannot make Ac-225"),
         (["lu177-online", *LU, "--outage", "10 d/20 d", "--outage", "15 d/25 d"], "overlap"),

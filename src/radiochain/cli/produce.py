@@ -1,297 +1,110 @@
 """``radiochain produce ROUTE``: production yield, specific activity, impurities of a route.
 
-Registered on the main Typer app by :func:`register` (``register(app)`` in ``cli/main.py``).
-A thin layer: options become keyword arguments of the route's ``run`` (only those the route
-declares in ``parameters``), the route's :class:`RouteReport` becomes the output.
+A thin layer over :func:`radiochain.physics.production.produce`: every route option is handed
+over as the text the user typed (the library reads it, checks its unit and range, and names the
+option in any error), the :class:`~radiochain.physics.production.RouteResult` is printed as
+tables with units or as one JSON document. Options and their help come from the routes'
+parameter specs, so the command line cannot drift from the library.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
+from radiochain.cli.common import JsonOption, print_json
 from radiochain.cli.common import console as make_console
-from radiochain.cli.common import print_json
-from radiochain.errors import InputError
-from radiochain.physics.datasets import DEFAULT_DATASET, get_dataset
+from radiochain.errors import InputError, elide
+from radiochain.physics.datasets import DEFAULT_DATASET
+from radiochain.physics.production.routes import ROUTES, parameter_specs
+from radiochain.physics.production.workflow import DEFAULT_SEED, RouteResult
 
 __all__ = ["produce", "register"]
 
-# CLI option name -> keyword of the routes' run()
-_OPTION_NAMES = {
-    "target_mass": "--target-mass",
-    "enrichment": "--enrichment",
-    "thermal_flux": "--thermal-flux",
-    "epithermal_flux": "--epithermal-flux",
-    "irradiation": "--irradiation",
-    "cooling": "--cooling",
-    "product": "--product",
-    "separation_delay": "--separation-delay",
-    "lu_yield": "--lu-yield",
-    "yb_carryover": "--yb-carryover",
-    "weeks_in_core": "--weeks-in-core",
-    "targets": "--targets",
-    "outages": "--outage",
-    "start": "--start",
-    "th229": "--th229",
-    "interval": "--interval",
-    "milkings": "--milkings",
-    "ac_yield": "--ac-yield",
-    "ra_removed": "--ra-removed",
-    "beam_current": "--beam-current",
-    "ra226": "--ra226",
-    "parent_activity": "--parent-activity",
-    "elutions": "--elutions",
-    "efficiency": "--efficiency",
-    "breakthrough": "--breakthrough",
-}
+_SPECS = parameter_specs()
+MAX_TABLE_ROWS = 60
+"""Rows of a per-event table printed on the terminal (``--json`` has them all)."""
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe: non-finite floats become None, numpy scalars plain numbers."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+def _help(name: str) -> str:
+    spec, routes = _SPECS[name]
+    takes = "every route" if len(routes) == len(ROUTES) else ", ".join(routes)
+    return f"{spec.help} [{takes}]"
 
 
-def _list_routes(as_json: bool) -> None:
-    from radiochain.physics.production.routes import ROUTES
-
-    if as_json:
-        payload = {"routes": [{"route": r.name, "summary": r.summary} for r in ROUTES.values()]}
-        print_json(payload)
-        return
-    table = Table(title="production routes")
-    table.add_column("route")
-    table.add_column("what it models")
-    for route in ROUTES.values():
-        table.add_row(route.name, route.summary)
-    make_console().print(table)
+def _option(name: str) -> Any:
+    return typer.Option(_SPECS[name][0].flag, help=_help(name))
 
 
 def produce(
+    ctx: typer.Context,
     route: Annotated[
         str | None, typer.Argument(help="Route name, e.g. lu177-direct (see --list).")
     ] = None,
     list_routes: Annotated[bool, typer.Option("--list", help="List every route.")] = False,
-    target_mass: Annotated[
-        str | None, typer.Option(help="Element mass in the target, e.g. '10 mg'.")
-    ] = None,
-    enrichment: Annotated[
-        float | None, typer.Option(help="Atom fraction of the target isotope, in [0, 1].")
-    ] = None,
-    thermal_flux: Annotated[
-        float | None, typer.Option(help="Thermal neutron flux [n cm-2 s-1], e.g. 1e14.")
-    ] = None,
-    epithermal_flux: Annotated[
-        float | None, typer.Option(help="Epithermal flux per unit lethargy [n cm-2 s-1].")
-    ] = None,
-    irradiation: Annotated[str | None, typer.Option(help="Irradiation time, e.g. '7 d'.")] = None,
-    cooling: Annotated[
-        str | None, typer.Option(help="Time from EOB to the reported point, e.g. '1 d'.")
-    ] = None,
-    product: Annotated[str | None, typer.Option(help="Product nuclide (default: route's).")] = None,
-    separation_delay: Annotated[
-        str | None, typer.Option(help="lu177-indirect: EOB to Lu/Yb separation.")
-    ] = None,
-    lu_yield: Annotated[float | None, typer.Option(help="lu177-indirect: Lu yield.")] = None,
-    yb_carryover: Annotated[
-        float | None, typer.Option(help="lu177-indirect: Yb carried over.")
-    ] = None,
-    weeks_in_core: Annotated[
-        int | None, typer.Option(help="lu177-online: weeks each target stays in core.")
-    ] = None,
-    targets: Annotated[
-        int | None, typer.Option(help="lu177-online: number of weekly targets.")
-    ] = None,
-    outage: Annotated[
-        list[str] | None,
-        typer.Option(help="lu177-online: reactor outage 'begin/end' ('30 d/45 d'), repeatable."),
-    ] = None,
-    start: Annotated[
-        str | None, typer.Option(help="lu177-online: ISO date of the first insertion.")
-    ] = None,
-    th229: Annotated[
-        str | None, typer.Option(help="Th-229 cow: Th-229 activity or mass, '100 mCi'.")
-    ] = None,
-    interval: Annotated[
-        str | None, typer.Option(help="Cow milking / generator elution interval, '14 d'.")
-    ] = None,
-    milkings: Annotated[int | None, typer.Option(help="Th-229 cow: number of milkings.")] = None,
-    ac_yield: Annotated[float | None, typer.Option(help="Th-229 cow: Ac yield.")] = None,
-    ra_removed: Annotated[
-        float | None, typer.Option(help="Th-229 cow: Ra fraction removed per milking.")
-    ] = None,
-    beam_current: Annotated[
-        float | None, typer.Option(help="Accelerator routes: beam current [µA].")
-    ] = None,
-    ra226: Annotated[
-        str | None, typer.Option(help="ac225-ra226-p2n: Ra-226 on target, '37 MBq'.")
-    ] = None,
-    parent_activity: Annotated[
-        str | None, typer.Option(help="Generators: parent activity at t = 0, '1.85 GBq'.")
-    ] = None,
-    elutions: Annotated[int | None, typer.Option(help="Generators: number of elutions.")] = None,
-    efficiency: Annotated[
-        float | None, typer.Option(help="Generators: elution efficiency.")
-    ] = None,
-    breakthrough: Annotated[
-        float | None, typer.Option(help="Generators: parent breakthrough fraction.")
-    ] = None,
+    target_mass: Annotated[str | None, _option("target_mass")] = None,
+    enrichment: Annotated[str | None, _option("enrichment")] = None,
+    thermal_flux: Annotated[str | None, _option("thermal_flux")] = None,
+    epithermal_flux: Annotated[str | None, _option("epithermal_flux")] = None,
+    irradiation: Annotated[str | None, _option("irradiation")] = None,
+    cooling: Annotated[str | None, _option("cooling")] = None,
+    product: Annotated[str | None, _option("product")] = None,
+    separation_delay: Annotated[str | None, _option("separation_delay")] = None,
+    lu_yield: Annotated[str | None, _option("lu_yield")] = None,
+    yb_carryover: Annotated[str | None, _option("yb_carryover")] = None,
+    weeks_in_core: Annotated[str | None, _option("weeks_in_core")] = None,
+    targets: Annotated[str | None, _option("targets")] = None,
+    start: Annotated[str | None, _option("start")] = None,
+    outages: Annotated[list[str] | None, _option("outages")] = None,
+    th229: Annotated[str | None, _option("th229")] = None,
+    interval: Annotated[str | None, _option("interval")] = None,
+    milkings: Annotated[str | None, _option("milkings")] = None,
+    ac_yield: Annotated[str | None, _option("ac_yield")] = None,
+    ra_removed: Annotated[str | None, _option("ra_removed")] = None,
+    beam_current: Annotated[str | None, _option("beam_current")] = None,
+    ra226: Annotated[str | None, _option("ra226")] = None,
+    parent_activity: Annotated[str | None, _option("parent_activity")] = None,
+    elutions: Annotated[str | None, _option("elutions")] = None,
+    efficiency: Annotated[str | None, _option("efficiency")] = None,
+    breakthrough: Annotated[str | None, _option("breakthrough")] = None,
     samples: Annotated[
-        int | None, typer.Option(help="Uncertainty samples (median and 90 % interval).")
+        int | None,
+        typer.Option(help="Uncertainty samples, 1 to 1,000,000 (median and 90 % interval)."),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the uncertainty samples.")] = 20261122,
-    dataset: Annotated[str, typer.Option(help="Nuclear dataset.")] = DEFAULT_DATASET,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the uncertainty samples (whole number >= 0).")
+    ] = DEFAULT_SEED,
+    dataset: Annotated[
+        str, typer.Option(help="Nuclear dataset: 'radiochain' (bundled) or 'icrp107'.")
+    ] = DEFAULT_DATASET,
     plot: Annotated[
         Path | None,
-        typer.Option(
-            help="Write product and impurity activities over the history (.png/.html/.pdf)."
-        ),
+        typer.Option(help="Write the product's and impurities' activities (.png/.html/.pdf)."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Production yield, specific activity and impurities of a production route."""
-    import numpy as np
-
-    from radiochain.physics.production.routes import get_route
-    from radiochain.physics.production.uncertainty import check_samples, summarize
+    from radiochain.physics.production.workflow import produce as run_route
 
     if list_routes:
         _list_routes(as_json)
         return
     if route is None:
         raise InputError("give a route (e.g. 'radiochain produce lu177-direct ...') or --list")
-    chosen = get_route(route)
-    local = locals()
-    given: dict[str, Any] = {
-        k: local[k.rstrip("s") if k == "outages" else k] for k in _OPTION_NAMES
-    }
-    given["outages"] = outage
-    given = {k: v for k, v in given.items() if v is not None}
-    if "outages" in given:
-        given["outages"] = list(given["outages"])
-    for key in given:
-        if key not in chosen.parameters:
-            accepted = [_OPTION_NAMES[p] for p in chosen.parameters if p in _OPTION_NAMES]
-            raise InputError(
-                f"route {chosen.name!r} does not take {_OPTION_NAMES[key]} "
-                f"(it takes: {', '.join(accepted)})"
-            )
-    data = get_dataset(dataset)
-    kwargs: dict[str, Any] = dict(given, dataset=data)
-    if plot is not None and "samples_per_day" in chosen.parameters:
-        kwargs["samples_per_day"] = 24.0
-    intervals: dict[str, dict[str, float]] = {}
-    if samples is not None:
-        check_samples(samples)
-    if samples is not None and "samples" in chosen.parameters:
-        kwargs.update(samples=samples, seed=seed)
-    _require_arguments(chosen, kwargs)
-    result = chosen.run(**kwargs)
-    report = chosen.report(result)
-    if samples is not None and "samples" not in chosen.parameters:
-        import inspect
-
-        takes = set(inspect.signature(chosen.sample).parameters)
-        extra = [k for k in given if k not in takes]
-        if extra:
-            raise InputError(
-                f"--samples with route {chosen.name!r} does not support "
-                f"{', '.join(_OPTION_NAMES[k] for k in extra)} (drop them or --samples)"
-            )
-        sample_kwargs = {k: v for k, v in kwargs.items() if k in takes}
-        draws = chosen.sample(samples, np.random.default_rng(seed), **sample_kwargs)
-        for key, values in draws.items():
-            stats = summarize(values)
-            intervals[key] = {"median": stats.median, "p05": stats.low, "p95": stats.high}
-
-    plot_path = None
-    if plot is not None:
-        import pandas as pd
-
-        from radiochain.reports.figures import chain_activity_figure, save_figure
-
-        frame = pd.DataFrame(
-            {name: np.asarray(v, dtype=float) for name, v in report.series.items()},
-            index=pd.Index(np.asarray(report.series_times, dtype=float), name="time_s"),
-        )
-        frame.attrs["unit"] = "Bq"
-        frame.attrs["dataset"] = report.dataset
-        title = f"{chosen.name}: activities over the history"
-        fig = chain_activity_figure(frame, title)
-        plot_path = save_figure(fig, plot, title=title, table=report.table)
-
-    table_records = None
-    if report.table is not None:
-        table_records = json.loads(
-            report.table.reset_index().to_json(orient="records", date_format="iso")
-        )
+    given = {k: v for k, v in ctx.params.items() if k in _SPECS and v not in (None, [], ())}
+    plot_file = _plot_file(plot) if plot is not None else None
+    result = run_route(
+        route, given, samples=samples, seed=seed, dataset=dataset, detail=plot is not None
+    )
+    written = _write_plot(result, plot_file) if plot_file is not None else None
     if as_json:
-        payload = {
-            "route": chosen.name,
-            "summary": chosen.summary,
-            "inputs": given,
-            **dict(report.values),
-            "impurity_ratios": dict(report.impurity_ratios),
-            "intervals": intervals or None,
-            "samples": samples,
-            "seed": seed if samples is not None else None,
-            "table": table_records,
-            "sources": dict(report.sources),
-            "notes": list(report.notes),
-            "dataset": data.name,
-            "dataset_version": data.version,
-            "plot": str(plot_path) if plot_path else None,
-        }
-        text = json.dumps(_clean(payload), indent=2, ensure_ascii=False, allow_nan=False)
-        sys.stdout.write(text + "\n")
+        print_json({**result.to_dict(), "plot": str(written) if written else None})
         return
-    console = make_console()
-    out = Table(title=f"{chosen.name}: {chosen.summary}")
-    out.add_column("quantity")
-    out.add_column("value", justify="right")
-    out.add_column("median [5 %, 95 %]", justify="right")
-    for key, value in report.values.items():
-        band = intervals.get(key)
-        text = (
-            "" if band is None else f"{band['median']:.4g} [{band['p05']:.4g}, {band['p95']:.4g}]"
-        )
-        out.add_row(key, "—" if value is None else f"{value:.6g}", text)
-    for name, ratio in report.impurity_ratios.items():
-        out.add_row(f"{name} / {chosen.products[0]} activity", f"{ratio:.4g}", "")
-    console.print(out)
-    if report.table is not None:
-        console.print(report.table.to_string(max_rows=60))
-    for note in report.notes:
-        console.print(f"note: {note}")
-    # each distinct reference once, numbered; each datum points to its numbers
-    references: dict[str, int] = {}
-    for what, text in report.sources.items():
-        numbers = []
-        for part in text.split("; "):
-            item, _, citation = part.partition(": ")
-            key = citation or item
-            references.setdefault(key, len(references) + 1)
-            numbers.append(f"{item} [{references[key]}]" if citation else f"[{references[key]}]")
-        console.print(f"data {what}: {', '.join(numbers)}")
-    for citation, number in references.items():
-        console.print(f"  [{number}] {citation}", markup=False)
-    console.print(f"nuclear data: {data.label}")
-    if plot_path:
-        console.print(f"plot written to {plot_path}")
+    _print_result(result, written)
 
 
 def register(app: typer.Typer) -> None:
@@ -299,18 +112,70 @@ def register(app: typer.Typer) -> None:
     app.command(name="produce")(produce)
 
 
-def _require_arguments(route: Any, kwargs: dict[str, Any]) -> None:
-    """Name every option the route needs and was not given, instead of a TypeError."""
-    import inspect
+def _list_routes(as_json: bool) -> None:
+    if as_json:
+        print_json({"routes": [{"route": r.name, "summary": r.summary} for r in ROUTES.values()]})
+        return
+    table = Table(title="production routes")
+    table.add_column("route")
+    table.add_column("what it models")
+    for route in ROUTES.values():
+        table.add_row(route.name, Text(route.summary))
+    make_console().print(table)
 
-    missing = [
-        name
-        for name, parameter in inspect.signature(route.run).parameters.items()
-        if parameter.default is inspect.Parameter.empty
-        and parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)
-        and name not in kwargs
-        and name != "self"
-    ]
-    if missing:
-        shown = ", ".join(_OPTION_NAMES.get(m, "--" + m.replace("_", "-")) for m in missing)
-        raise InputError(f"route {route.name!r} needs {shown} (see 'radiochain produce --help')")
+
+def _plot_file(path: Path) -> Path:
+    """Check a ``--plot`` file can be written, before the computation."""
+    from radiochain.files import output_folder
+    from radiochain.reports.figures import FIGURE_SUFFIXES
+
+    if str(path).strip() == "" or path.suffix.lower() not in FIGURE_SUFFIXES:
+        raise InputError(f"--plot {elide(str(path))!r}: give a .png, .html or .pdf file name")
+    if path.is_dir():
+        raise InputError(f"--plot {elide(str(path))}: is a folder (give a file name)")
+    output_folder(path.parent, what="--plot")
+    return path
+
+
+def _write_plot(result: RouteResult, path: Path) -> Path:
+    from radiochain.reports.figures import chain_activity_figure, save_figure
+
+    title = f"{result.route}: activities over the history"
+    figure = chain_activity_figure(result.series_frame(), title)
+    return save_figure(figure, path, title=title, table=result.table)
+
+
+def _print_result(result: RouteResult, plot: Path | None) -> None:
+    console = make_console()
+    sampled = bool(result.intervals)
+    values = Table(title=f"{result.route}: {result.summary}")
+    values.add_column("quantity")
+    values.add_column("value", justify="right")
+    if sampled:
+        values.add_column("median [5 %, 95 %]", justify="right")
+    for name, value, band in result.value_rows():
+        values.add_row(Text(name), Text(value), *([Text(band)] if sampled else []))
+    console.print(values)
+    events = result.event_rows(MAX_TABLE_ROWS)
+    if events is not None:
+        headers, rows = events
+        table = Table()
+        for k, header in enumerate(headers):
+            table.add_column(header, justify="left" if k == 0 else "right")
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row))
+        console.print(table)
+        hidden = len(result.table) - len(rows) if result.table is not None else 0
+        if hidden > 0:
+            console.print(f"... {hidden} more rows (--json gives them all)", markup=False)
+    shown = ", ".join(f"{flag} {value}" for flag, value in result.parameters.describe().items())
+    console.print(f"parameters: {shown}", markup=False)
+    if result.samples is not None:
+        console.print(f"uncertainty: {result.samples:,} samples, seed {result.seed}", markup=False)
+    for note in result.report.notes:
+        console.print(f"note: {note}", markup=False)
+    for line in result.source_lines():
+        console.print(line, markup=False)
+    console.print(f"nuclear data: {result.dataset_label}", markup=False)
+    if plot is not None:
+        console.print(f"plot written to {plot}", markup=False)

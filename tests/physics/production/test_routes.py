@@ -182,7 +182,9 @@ def test_overlapping_schedule_is_rejected() -> None:
         get_route("lu177-direct").run(target_mass="1 mg", enrichment=0.8, irradiation=schedule)
 
 
-def test_unknown_route_lists_known() -> None:
-    with pytest.raises(InputError, match="lu177-direct"):
+def test_unknown_route_suggests_the_closest_or_lists_known() -> None:
+    with pytest.raises(InputError, match="did you mean 'ac225-th229-cow'"):
         get_route("ac225-cow")
+    with pytest.raises(InputError, match="known: lu177-direct"):
+        get_route("zzzz")
     assert {"lu177-direct", "lu177-indirect", "lu177-online", "ac225-th229-cow"} <= set(ROUTES)

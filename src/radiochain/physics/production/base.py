@@ -5,6 +5,9 @@ Every route is a :class:`ProductionRoute`: ``run(**inputs)`` returns a typed res
 ``report(result)`` turns it into a :class:`RouteReport` (values whose names carry their unit,
 impurity ratios, activity series for plots, sources, dataset), and ``sample(samples, rng,
 **inputs)`` propagates the uncertainties of cross sections and yields, vectorized over samples.
+Its typed parameters are a :class:`~radiochain.physics.production.parameters.RouteParameters`
+subclass, :attr:`ProductionRoute.parameter_type`; :meth:`ProductionRoute.evaluate` and
+:meth:`ProductionRoute.draw` run the route from them (what :func:`produce` calls).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -28,8 +31,9 @@ from radiochain.physics.production.activation import (
     capture_reactions,
     cross_section_sources,
 )
+from radiochain.physics.production.parameters import Amount, RouteParameters
 from radiochain.physics.production.solver import ProductionResult
-from radiochain.units import AVOGADRO, to_seconds
+from radiochain.units import AVOGADRO, SECONDS_PER_DAY, parse_amount, to_seconds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,6 +48,7 @@ __all__ = [
     "ProductionRoute",
     "Quantity",
     "RouteReport",
+    "amount_of",
     "carrier_free_specific_activity",
     "check_flux",
     "check_fraction",
@@ -85,6 +90,28 @@ def check_positive(value: float, what: str, unit: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise InputError(f"{what}: {value!r} {unit} is invalid (give a finite value > 0)")
     return float(value)
+
+
+def amount_of(value: Amount | Quantity, what: str) -> tuple[float, str]:
+    """An amount of a nuclide as (value in Bq, g or atoms; dimension).
+
+    ``value`` is an :class:`Amount`, text with a unit (``"100 mCi"``, ``"0.5 g"``) or a number
+    of becquerel.
+    """
+    if isinstance(value, Amount):
+        return value.value, value.dimension
+    return parse_amount(value, default_unit="Bq", what=what)
+
+
+def series_per_day(span: float, detail: bool, points: int = 500) -> float:
+    """Output points per day [1/d] for plotted activity series over ``span`` [s].
+
+    0 (step ends only) unless ``detail``; otherwise about ``points`` points over the span, and
+    at most one per hour.
+    """
+    if not detail or not span > 0:
+        return 0.0
+    return min(24.0, points * SECONDS_PER_DAY / span)
 
 
 @dataclass(frozen=True)
@@ -327,14 +354,28 @@ class ProductionRoute(ABC):
         One line on what the route models (``radiochain produce --list``).
     products : tuple of str
         Nuclides the route makes.
-    parameters : tuple of str
-        Keyword arguments of :meth:`run` (the command line passes only these).
+    parameter_type : type of RouteParameters
+        The route's typed parameters (their fields are the keyword arguments of :meth:`run`
+        that a user sets; :func:`produce` reads them from text).
     """
 
     name: str
     summary: str
     products: tuple[str, ...]
-    parameters: tuple[str, ...] = ()
+    parameter_type: ClassVar[type[RouteParameters]]
+    samples_in_table: ClassVar[bool] = False
+    """True when the route puts its uncertainty samples in its table
+    (:meth:`evaluate_sampled`) rather than in intervals of its values (:meth:`draw`)."""
+
+    @property
+    def propagates_uncertainty(self) -> bool:
+        """Whether the route can draw uncertainty samples."""
+        return self.samples_in_table or type(self).sample is not ProductionRoute.sample
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """Names of the route's user parameters (fields of :attr:`parameter_type`)."""
+        return tuple(self.parameter_type.specs())
 
     def check_product(self, nuclide: str) -> str:
         """Canonical name of ``nuclide`` if this route makes it; else :class:`InputError`."""
@@ -365,3 +406,63 @@ class ProductionRoute(ABC):
             The route does not propagate uncertainties.
         """
         raise InputError(f"route {self.name!r} does not propagate uncertainties (omit --samples)")
+
+    # -- from typed parameters ----------------------------------------------------------------
+
+    def history_span(self, parameters: RouteParameters) -> float:
+        """Length of the history the route's activity series cover [s] (0: no series
+        density to choose)."""
+        return 0.0
+
+    def sample_events(self, parameters: RouteParameters) -> int:
+        """Events (steps and separations) one uncertainty sample goes through: the work of a
+        sample, used to bound and to chunk :meth:`draw`."""
+        return 1
+
+    def sample_limit(self, parameters: RouteParameters) -> int:
+        """Most uncertainty samples for these parameters: samples times
+        :meth:`sample_events` at most :data:`~uncertainty.MAX_SAMPLE_WORK`."""
+        from radiochain.physics.production.uncertainty import MAX_SAMPLE_WORK
+
+        return max(1, MAX_SAMPLE_WORK // max(1, self.sample_events(parameters)))
+
+    def evaluate(
+        self, parameters: RouteParameters, *, dataset: NuclearDataset, detail: bool = False
+    ) -> RouteReport:
+        """Run the route with typed ``parameters`` and report.
+
+        Parameters
+        ----------
+        parameters : RouteParameters
+            Of :attr:`parameter_type`.
+        dataset : NuclearDataset
+        detail : bool
+            Activity series dense enough to plot (about 500 points over the history).
+        """
+        arguments = parameters.arguments()
+        span = self.history_span(parameters)
+        if span > 0:
+            arguments["samples_per_day"] = series_per_day(span, detail)
+        return self.report(self.run(**arguments, dataset=dataset))
+
+    def draw(
+        self,
+        parameters: RouteParameters,
+        samples: int,
+        rng: np.random.Generator,
+        *,
+        dataset: NuclearDataset,
+    ) -> dict[str, FloatArray]:
+        """:meth:`sample` with typed ``parameters``: shape (samples,) per headline value."""
+        return self.sample(samples, rng, **parameters.arguments(), dataset=dataset)
+
+    def evaluate_sampled(
+        self,
+        parameters: RouteParameters,
+        samples: int,
+        seed: int,
+        *,
+        dataset: NuclearDataset,
+    ) -> RouteReport:
+        """The report with ``samples`` in its table (routes with :attr:`samples_in_table`)."""
+        raise InputError(f"route {self.name!r} does not put samples in its table")

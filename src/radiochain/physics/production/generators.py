@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -38,7 +38,19 @@ from radiochain.physics.production.base import (
     Quantity,
     RouteReport,
     check_fraction,
+    element_values,
     times_after,
+)
+from radiochain.physics.production.parameters import (
+    BREAKTHROUGH,
+    COOLING,
+    EFFICIENCY,
+    ELUTIONS,
+    INTERVAL,
+    PARENT_ACTIVITY,
+    PRODUCT,
+    RouteParameters,
+    parameter,
 )
 from radiochain.physics.production.solver import (
     ProductionResult,
@@ -56,7 +68,45 @@ from radiochain.units import parse_amount, to_seconds
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["GENERATOR_ROUTES", "GeneratorResult", "GeneratorRoute", "elute"]
+__all__ = [
+    "GENERATOR_ROUTES",
+    "GeneratorParameters",
+    "GeneratorResult",
+    "GeneratorRoute",
+    "elute",
+]
+
+HOUR = 3600.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class GeneratorParameters(RouteParameters):
+    """Parameters of a generator route, in base units (Bq, s, 1).
+
+    Attributes
+    ----------
+    parent_activity : float [Bq]
+        Parent on the column at t = 0.
+    interval : float [s]
+        Between elutions (default 24 h).
+    elutions : int
+        Default 5.
+    efficiency, breakthrough : float [1]
+        Daughter eluted (default 1), parent leaving with each eluate (default 0).
+    cooling : float [s]
+        From each elution to the reported point.
+    product : str, optional
+        The daughter (the default).
+    """
+
+    route_hint: ClassVar[str] = "a generator route"
+    parent_activity: float = parameter(PARENT_ACTIVITY)
+    interval: float = parameter(INTERVAL, 24 * HOUR)
+    elutions: int = parameter(ELUTIONS, 5)
+    efficiency: float = parameter(EFFICIENCY, 1.0)
+    breakthrough: float = parameter(BREAKTHROUGH, 0.0)
+    cooling: float = parameter(COOLING, 0.0)
+    product: str | None = parameter(PRODUCT, None)
 
 
 @dataclass(frozen=True)
@@ -69,12 +119,15 @@ class GeneratorResult:
     history : ProductionResult
         The column's inventory; its withdrawals are the eluates.
     table : DataFrame
-        One row per elution: ``time_s``, ``activity_bq`` (daughter in the eluate),
-        ``parent_breakthrough_bq``, ``breakthrough_ratio`` (parent/daughter in the eluate) and
-        ``column_parent_bq`` (parent left on the column).
+        One row per elution: at the elution ``time_s``, ``activity_elution_bq`` (daughter in
+        the eluate), ``column_parent_bq`` (parent left on the column); ``cooling`` after it
+        ``activity_bq`` (daughter in the eluate), ``parent_breakthrough_bq`` and
+        ``breakthrough_ratio`` (parent over daughter in the eluate).
     efficiency : float [1]
     dataset : str
     nuclear_data : NuclearDataset
+    cooling : float [s]
+        From each elution to the reported point.
     """
 
     parent: str
@@ -84,6 +137,7 @@ class GeneratorResult:
     efficiency: float
     dataset: str
     nuclear_data: NuclearDataset
+    cooling: float = 0.0
 
     def available(self, times: Quantity | Sequence[float] | FloatArray) -> FloatArray:
         """Daughter activity an elution at ``times`` [s since t = 0] would give [Bq].
@@ -154,6 +208,7 @@ def elute(
     elution_times: Sequence[Quantity] | None = None,
     efficiency: float = 1.0,
     breakthrough: float = 0.0,
+    cooling: Quantity = 0.0,
     dataset: str | NuclearDataset = "radiochain",
 ) -> GeneratorResult:
     """Elute a generator on a schedule.
@@ -174,14 +229,14 @@ def elute(
         Fraction of the daughter's element eluted.
     breakthrough : float [1]
         Fraction of the parent's element that leaves with the eluate.
+    cooling : str or float [s]
+        From each elution to the reported point (the table's ``activity_bq``).
     dataset : str or NuclearDataset
 
     Returns
     -------
     GeneratorResult
     """
-    import pandas as pd
-
     data = get_dataset(dataset)
     parent, daughter = canonical_name(parent), canonical_name(daughter)
     if data.lookup(daughter) not in data.descendants(data.lookup(parent)):
@@ -191,42 +246,48 @@ def elute(
         raise InputError(f"parent activity: give an activity > 0 (e.g. '1.85 GBq'), not {amount}")
     check_fraction(efficiency, "elution efficiency")
     check_fraction(breakthrough, "parent breakthrough")
+    cool = to_seconds(cooling, what="cooling time")
     schedule = _schedule(interval, elutions, elution_times)
     atoms = {parent: amount / float(data.decay_constant[data.lookup(parent)])}
     history = solve_history(
         _history(schedule, daughter, parent, efficiency, breakthrough), atoms, dataset=data
     )
+    table = _elution_table(history, parent, daughter, cool, data)
+    return GeneratorResult(parent, daughter, history, table, efficiency, data.label, data, cool)
+
+
+def _elution_table(
+    history: ProductionResult, parent: str, daughter: str, cooling: float, data: NuclearDataset
+) -> pd.DataFrame:
+    """One row per elution (see :class:`GeneratorResult`)."""
+    import pandas as pd
+
     jd, jp = history.column(daughter), history.column(parent)
+    eluates = np.stack([w.atoms for w in history.withdrawals])
+    later = element_values(history.nuclides, eluates, daughter, cooling, data)
+    parent_later = later.impurity_activity.get(parent, np.zeros(len(eluates)))
     rows = []
-    for w in history.withdrawals:
+    for k, w in enumerate(history.withdrawals):
         row = int(np.flatnonzero(np.isclose(history.times, w.time, rtol=0, atol=1e-6))[-1])
-        a_d = float(w.atoms[jd] * history.decay_constant[jd])
-        a_p = float(w.atoms[jp] * history.decay_constant[jp])
+        a_d = float(later.activity[k])
+        a_p = float(parent_later[k])
         rows.append(
             {
                 "time_s": w.time,
+                "activity_elution_bq": float(w.atoms[jd] * history.decay_constant[jd]),
+                "column_parent_bq": float(history.activities[row, jp]),
                 "activity_bq": a_d,
                 "parent_breakthrough_bq": a_p,
                 "breakthrough_ratio": a_p / a_d if a_d > 0 else float("nan"),
-                "column_parent_bq": float(history.activities[row, jp]),
             }
         )
-    table = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="elution"))
-    return GeneratorResult(parent, daughter, history, table, efficiency, data.label, data)
+    return pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="elution"))
 
 
 class GeneratorRoute(ProductionRoute):
     """A generator as a production route (see :func:`elute`)."""
 
-    parameters = (
-        "parent_activity",
-        "interval",
-        "elutions",
-        "efficiency",
-        "breakthrough",
-        "product",
-        "dataset",
-    )
+    parameter_type = GeneratorParameters
 
     def __init__(self, name: str, parent: str, daughter: str, note: str) -> None:
         self.name = name
@@ -245,6 +306,7 @@ class GeneratorRoute(ProductionRoute):
         elution_times: Sequence[Quantity] | None = None,
         efficiency: float = 1.0,
         breakthrough: float = 0.0,
+        cooling: Quantity = 0.0,
         product: str | None = None,
         dataset: str | NuclearDataset = "radiochain",
     ) -> GeneratorResult:
@@ -259,8 +321,14 @@ class GeneratorRoute(ProductionRoute):
             elution_times=elution_times,
             efficiency=efficiency,
             breakthrough=breakthrough,
+            cooling=cooling,
             dataset=dataset,
         )
+
+    def sample_events(self, parameters: RouteParameters) -> int:
+        """Two events per elution (ingrowth, elution)."""
+        assert isinstance(parameters, GeneratorParameters)
+        return 2 * parameters.elutions
 
     def report(self, result: object) -> RouteReport:
         """Eluate activities, breakthrough and the column's daughter over time."""
@@ -270,12 +338,15 @@ class GeneratorRoute(ProductionRoute):
         history = result.history
         end = float(history.times[-1])
         grid = np.unique(np.concatenate([np.linspace(0.0, end, 400), history.times]))
+        ratios = table["breakthrough_ratio"].to_numpy(dtype=float)
+        finite = ratios[np.isfinite(ratios)]
         values: dict[str, float | None] = {
-            "elutions": float(len(table)),
+            "elutions": len(table),
+            "cooling_s": result.cooling,
             "activity_first_bq": float(table["activity_bq"].iloc[0]),
             "activity_mean_bq": float(table["activity_bq"].mean()),
             "activity_total_bq": float(table["activity_bq"].sum()),
-            "breakthrough_ratio_max": float(table["breakthrough_ratio"].max()),
+            "breakthrough_ratio_max": float(finite.max()) if finite.size else None,
         }
         series = {
             f"{self.daughter} available": result.available(grid),
@@ -284,13 +355,16 @@ class GeneratorRoute(ProductionRoute):
         return RouteReport(
             self.name,
             values,
-            {self.parent: float(table["breakthrough_ratio"].iloc[-1])},
+            {self.parent: float(ratios[-1])} if np.isfinite(ratios[-1]) else {},
             grid,
             series,
             {"generator": self.note},
             result.dataset,
             table=table,
-            notes=("efficiency 1 and breakthrough 0 unless given: an ideal generator",),
+            notes=(
+                "efficiency 1 and breakthrough 0 unless given: an ideal generator",
+                "eluate activities --cooling after each elution",
+            ),
         )
 
     def sample(  # type: ignore[override]
@@ -304,13 +378,16 @@ class GeneratorRoute(ProductionRoute):
         efficiency: float = 1.0,
         efficiency_uncertainty: float = 0.0,
         breakthrough: float = 0.0,
+        cooling: Quantity = 0.0,
         product: str | None = None,
         dataset: str | NuclearDataset = "radiochain",
     ) -> dict[str, FloatArray]:
-        """Samples of the eluate activities under the efficiency's uncertainty (vectorized)."""
+        """Samples of the eluate activities under the efficiency's uncertainty (vectorized),
+        ``cooling`` after each elution."""
         check_samples(samples)
         self.check_product(product or self.daughter)
         data = get_dataset(dataset)
+        cool = to_seconds(cooling, what="cooling time")
         check_fraction(efficiency, "elution efficiency")
         amount, _ = parse_amount(parent_activity, default_unit="Bq", what="parent activity")
         eff = truncated_fractions(efficiency, efficiency_uncertainty, samples, rng)
@@ -322,8 +399,12 @@ class GeneratorRoute(ProductionRoute):
             samples,
             dataset=data,
         )
-        j = runs.column(self.daughter)
-        per = np.stack([w[2][:, j] for w in runs.withdrawals], axis=1) * runs.decay_constant[j]
+        eluates = np.stack([w[2] for w in runs.withdrawals])  # (elutions, samples, nuclides)
+        count, _, n = eluates.shape
+        later = element_values(
+            runs.nuclides, eluates.reshape(count * samples, n), self.daughter, cool, data
+        )
+        per = later.activity.reshape(count, samples).T
         return {
             "activity_first_bq": per[:, 0],
             "activity_mean_bq": per.mean(axis=1),

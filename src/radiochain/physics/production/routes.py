@@ -21,7 +21,9 @@ this module only collects them (and re-exports the Lu-177 names it used to defin
 
 from __future__ import annotations
 
-from radiochain.errors import InputError
+import difflib
+
+from radiochain.errors import InputError, elide
 from radiochain.physics.production.base import (
     ElementSnapshot,
     ProductionRoute,
@@ -30,6 +32,7 @@ from radiochain.physics.production.base import (
 )
 from radiochain.physics.production.generators import GENERATOR_ROUTES
 from radiochain.physics.production.online import Lu177Online
+from radiochain.physics.production.parameters import ParameterSpec
 from radiochain.physics.production.routes_ac225 import (
     Ac225RaP2n,
     Ac225Spallation,
@@ -53,6 +56,7 @@ __all__ = [
     "RouteReport",
     "carrier_free_specific_activity",
     "get_route",
+    "parameter_specs",
 ]
 
 ROUTES: dict[str, ProductionRoute] = {
@@ -71,10 +75,38 @@ ROUTES: dict[str, ProductionRoute] = {
 
 
 def get_route(name: str) -> ProductionRoute:
-    """The route called ``name``; :class:`InputError` naming the known routes otherwise."""
-    try:
-        return ROUTES[name.strip().lower()]
-    except KeyError:
-        raise InputError(
-            f"unknown production route {name!r} (known: {', '.join(sorted(ROUTES))})"
-        ) from None
+    """The route called ``name`` (case and surrounding spaces ignored).
+
+    Raises
+    ------
+    InputError
+        Unknown name: the message suggests the closest route names and how to list them all.
+    """
+    key = str(name).strip().lower()
+    route = ROUTES.get(key)
+    if route is not None:
+        return route
+    close = difflib.get_close_matches(key[:100], list(ROUTES), n=3, cutoff=0.5)
+    hint = (
+        f"did you mean {' or '.join(repr(c) for c in close)}?"
+        if close
+        else f"known: {', '.join(ROUTES)};"
+    )
+    raise InputError(
+        f"unknown production route {elide(name, 40)!r} ({hint} see 'radiochain produce --list')"
+    )
+
+
+def parameter_specs() -> dict[str, tuple[ParameterSpec, tuple[str, ...]]]:
+    """Every route parameter by name: its spec and the routes that take it (in route order).
+
+    A name has one spec everywhere (the same concept, unit and range in every route).
+    """
+    out: dict[str, tuple[ParameterSpec, tuple[str, ...]]] = {}
+    for route in ROUTES.values():
+        for name, spec in route.parameter_type.specs().items():
+            if name in out and out[name][0] != spec:
+                raise AssertionError(f"parameter {name!r} has two meanings")  # a bug
+            known = out.get(name, (spec, ()))[1]
+            out[name] = (spec, (*known, route.name))
+    return out

@@ -23,7 +23,7 @@ import csv
 import math
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -34,9 +34,25 @@ from radiochain.physics.production.base import (
     ProductionRoute,
     Quantity,
     RouteReport,
+    amount_of,
     check_fraction,
     check_positive,
     element_values,
+)
+from radiochain.physics.production.parameters import (
+    AC_YIELD,
+    BEAM_CURRENT,
+    COOLING,
+    INTERVAL,
+    IRRADIATION,
+    MILKINGS,
+    PRODUCT,
+    RA226,
+    RA_REMOVED,
+    TH229,
+    Amount,
+    RouteParameters,
+    parameter,
 )
 from radiochain.physics.production.solver import (
     ProductionResult,
@@ -50,7 +66,7 @@ from radiochain.physics.production.uncertainty import (
     solve_history_samples,
     truncated_fractions,
 )
-from radiochain.units import AVOGADRO, SECONDS_PER_DAY, parse_amount, to_seconds
+from radiochain.units import AVOGADRO, SECONDS_PER_DAY, to_seconds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,13 +75,72 @@ __all__ = [
     "Ac225RaP2n",
     "Ac225Spallation",
     "AcceleratorResult",
+    "CowParameters",
     "CowResult",
+    "RaP2nParameters",
+    "SpallationParameters",
     "Th229Cow",
     "accelerator_yields",
     "cow_ingrowth_fraction",
 ]
 
 HOUR = 3600.0
+DAY = 86400.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class CowParameters(RouteParameters):
+    """Parameters of ``ac225-th229-cow``, in base units (Bq or g, s, 1).
+
+    Attributes
+    ----------
+    th229 : Amount
+        Th-229 in the cow (an activity or a mass).
+    interval : float [s]
+        Between milkings (default 14 d).
+    milkings : int
+        Default 6.
+    ac_yield, ra_removed : float [1]
+        Actinium recovered per milking (default 1), radium removed per milking (default 0).
+    cooling : float [s]
+        From each milking to the reported point.
+    product : str
+    """
+
+    route_hint: ClassVar[str] = "route 'ac225-th229-cow'"
+    th229: Amount = parameter(TH229)  # noqa: RUF009 (a field, see parameter())
+    interval: float = parameter(INTERVAL, 14 * DAY)
+    milkings: int = parameter(MILKINGS, 6)
+    ac_yield: float = parameter(AC_YIELD, 1.0)
+    ra_removed: float = parameter(RA_REMOVED, 0.0)
+    cooling: float = parameter(COOLING, 0.0)
+    product: str = parameter(PRODUCT, "Ac-225")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpallationParameters(RouteParameters):
+    """Parameters of ``ac225-spallation``: ``beam_current`` [µA], ``irradiation`` [s]
+    (default 10 d), ``cooling`` [s] after end of bombardment, ``product``."""
+
+    route_hint: ClassVar[str] = "route 'ac225-spallation'"
+    beam_current: float = parameter(BEAM_CURRENT)
+    irradiation: float = parameter(IRRADIATION, 10 * DAY)
+    cooling: float = parameter(COOLING, 0.0)
+    product: str = parameter(PRODUCT, "Ac-225")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RaP2nParameters(RouteParameters):
+    """Parameters of ``ac225-ra226-p2n``: ``ra226`` (an :class:`Amount`), ``beam_current``
+    [µA], ``irradiation`` [s] (default 5 h), ``cooling`` [s] after end of bombardment,
+    ``product``."""
+
+    route_hint: ClassVar[str] = "route 'ac225-ra226-p2n'"
+    ra226: Amount = parameter(RA226)  # noqa: RUF009 (a field, see parameter())
+    beam_current: float = parameter(BEAM_CURRENT)
+    irradiation: float = parameter(IRRADIATION, 5 * HOUR)
+    cooling: float = parameter(COOLING, 0.0)
+    product: str = parameter(PRODUCT, "Ac-225")
 
 
 @dataclass(frozen=True)
@@ -115,6 +190,35 @@ def _lam(data: NuclearDataset, nuclide: str) -> float:
     return float(data.decay_constant[data.lookup(nuclide)])
 
 
+def _milking_table(result: ProductionResult, cooling: float, data: NuclearDataset) -> pd.DataFrame:
+    """One row per milking of a cow's history (see :class:`CowResult`)."""
+    import pandas as pd
+
+    j_ac, j_th, j_ra = (result.column(n) for n in ("Ac-225", "Th-229", "Ra-225"))
+    products = [w for w in result.withdrawals if w.label == "Ac-225 product"]
+    ra_moves = [w for w in result.withdrawals if w.label == "Ra-225 removed"]
+    later = element_values(
+        result.nuclides, np.stack([w.atoms for w in products]), "Ac-225", cooling, data
+    ).activity
+    rows = []
+    for k, w in enumerate(products):
+        row = int(np.flatnonzero(np.isclose(result.times, w.time, rtol=0, atol=1e-6))[0])
+        th_now = float(result.activities[row, j_th])
+        ac = float(w.atoms[j_ac] * result.decay_constant[j_ac])
+        ra = float(ra_moves[k].atoms[j_ra] * result.decay_constant[j_ra]) if ra_moves else 0.0
+        rows.append(
+            {
+                "time_s": w.time,
+                "activity_milking_bq": ac,
+                "th229_activity_bq": th_now,
+                "fraction_of_th229": ac / th_now,
+                "ra225_removed_bq": ra,
+                "activity_bq": float(later[k]),
+            }
+        )
+    return pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="milking"))
+
+
 def cow_ingrowth_fraction(elapsed: float, dataset: str | NuclearDataset = "radiochain") -> float:
     """Ac-225 activity over Th-229 activity ``elapsed`` [s] after stripping Ra and Ac [1].
 
@@ -140,18 +244,22 @@ class CowResult:
     history : ProductionResult
         The cow's inventory; its withdrawals are the milkings.
     table : DataFrame
-        One row per milking: ``time_s``, ``activity_bq`` (Ac-225 in the product),
-        ``th229_activity_bq`` (the cow then), ``fraction_of_th229`` (the first over the second:
-        at most 1, the secular-equilibrium bound) and ``ra225_removed_bq``.
+        One row per milking: at the milking ``time_s``, ``activity_milking_bq`` (Ac-225 in the
+        product), ``th229_activity_bq`` (the cow then), ``fraction_of_th229`` (the first over
+        the second: at most 1, the secular-equilibrium bound), ``ra225_removed_bq``; and
+        ``activity_bq``, the product's Ac-225 ``cooling`` after the milking.
     th229_activity : float [Bq]
         At t = 0.
     dataset : str
+    cooling : float [s]
+        From each milking to the reported point.
     """
 
     history: ProductionResult
     table: pd.DataFrame
     th229_activity: float
     dataset: str
+    cooling: float = 0.0
 
 
 class Th229Cow(ProductionRoute):
@@ -168,20 +276,16 @@ class Th229Cow(ProductionRoute):
     name = "ac225-th229-cow"
     summary = "Th-229 cow milked every N days: Ra-225 -> Ac-225 ingrowth, yield per milking"
     products = ("Ac-225",)
-    parameters = (
-        "th229",
-        "interval",
-        "milkings",
-        "ac_yield",
-        "ra_removed",
-        "initial",
-        "product",
-        "dataset",
-    )
+    parameter_type = CowParameters
+
+    def sample_events(self, parameters: RouteParameters) -> int:
+        """Two events per milking (ingrowth, separation), three when radium is removed."""
+        assert isinstance(parameters, CowParameters)
+        return parameters.milkings * (3 if parameters.ra_removed > 0 else 2)
 
     def _build(
         self,
-        th229: Quantity,
+        th229: Amount | Quantity,
         interval: Quantity,
         milkings: int,
         ac_yield: float | FloatArray,
@@ -189,7 +293,7 @@ class Th229Cow(ProductionRoute):
         initial: str,
         data: NuclearDataset,
     ) -> tuple[dict[str, float], list[Step | Separation], float]:
-        amount, dimension = parse_amount(th229, default_unit="Bq", what="Th-229 amount")
+        amount, dimension = amount_of(th229, "Th-229 amount")
         th = data.lookup("Th-229")
         lam_th = float(data.decay_constant[th])
         if dimension == "activity":
@@ -216,23 +320,25 @@ class Th229Cow(ProductionRoute):
         elif initial != "stripped":
             raise InputError(f"initial: {initial!r} (give 'stripped' or 'equilibrium')")
         history: list[Step | Separation] = []
+        fractions: dict[str, float] = {"Ac": ac_yield}  # type: ignore[dict-item]
+        radium = {"Ra": ra_removed}
         for _ in range(milkings):
             history.append(Step(step, label="ingrowth"))
-            fractions: dict[str, float] = {"Ac": ac_yield}  # type: ignore[dict-item]
             history.append(Separation(fractions, label="Ac-225 product"))
             if ra_removed > 0:
-                history.append(Separation({"Ra": ra_removed}, label="Ra-225 removed"))
+                history.append(Separation(radium, label="Ra-225 removed"))
         return atoms, history, atoms_th * lam_th
 
     def run(  # type: ignore[override]
         self,
         *,
-        th229: Quantity,
+        th229: Amount | Quantity,
         interval: Quantity = "14 d",
         milkings: int = 6,
         ac_yield: float = 1.0,
         ra_removed: float = 0.0,
         initial: str = "stripped",
+        cooling: Quantity = 0.0,
         product: str = "Ac-225",
         dataset: str | NuclearDataset = "radiochain",
     ) -> CowResult:
@@ -240,7 +346,7 @@ class Th229Cow(ProductionRoute):
 
         Parameters
         ----------
-        th229 : str or float
+        th229 : Amount, str or float
             Th-229 in the cow: an activity (``"100 mCi"``; a bare number is Bq), a mass
             (``"0.5 g"``) or atoms.
         interval : str or float [s]
@@ -251,34 +357,18 @@ class Th229Cow(ProductionRoute):
         ra_removed : float [1]
             Fraction of the cow's radium removed at each milking (lost to this cow).
         initial : {"stripped", "equilibrium"}
+        cooling : str or float [s]
+            From each milking to the reported point (the table's ``activity_bq``).
         """
-        import pandas as pd
-
         self.check_product(product)
         data = get_dataset(dataset)
+        cool = to_seconds(cooling, what="cooling time")
         atoms, history, th_activity = self._build(
             th229, interval, milkings, ac_yield, ra_removed, initial, data
         )
         result = solve_history(history, atoms, dataset=data)
-        j_ac, j_th, j_ra = (result.column(n) for n in ("Ac-225", "Th-229", "Ra-225"))
-        rows = []
-        ra_moves = [w for w in result.withdrawals if w.label == "Ra-225 removed"]
-        for k, w in enumerate(w for w in result.withdrawals if w.label == "Ac-225 product"):
-            row = int(np.flatnonzero(np.isclose(result.times, w.time, rtol=0, atol=1e-6))[0])
-            th_now = float(result.activities[row, j_th])
-            ac = float(w.atoms[j_ac] * result.decay_constant[j_ac])
-            ra = float(ra_moves[k].atoms[j_ra] * result.decay_constant[j_ra]) if ra_moves else 0.0
-            rows.append(
-                {
-                    "time_s": w.time,
-                    "activity_bq": ac,
-                    "th229_activity_bq": th_now,
-                    "fraction_of_th229": ac / th_now,
-                    "ra225_removed_bq": ra,
-                }
-            )
-        table = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="milking"))
-        return CowResult(result, table, th_activity, data.label)
+        table = _milking_table(result, cool, data)
+        return CowResult(result, table, th_activity, data.label, cool)
 
     def report(self, result: object) -> RouteReport:
         """Per-milking yields, their total and the equilibrium bound."""
@@ -287,14 +377,19 @@ class Th229Cow(ProductionRoute):
         table = result.table
         values: dict[str, float | None] = {
             "th229_activity_bq": result.th229_activity,
-            "milkings": float(len(table)),
+            "milkings": len(table),
+            "cooling_s": result.cooling,
             "activity_first_bq": float(table["activity_bq"].iloc[0]),
             "activity_mean_bq": float(table["activity_bq"].mean()),
             "activity_total_bq": float(table["activity_bq"].sum()),
             "fraction_of_th229_max": float(table["fraction_of_th229"].max()),
         }
         history = result.history
-        series = {n: history.activity_of(n) for n in ("Th-229", "Ra-225", "Ac-225")}
+        series: dict[str, FloatArray] = {
+            n: history.activity_of(n)
+            for n in ("Th-229", "Ra-225", "Ac-225")
+            if n in history.nuclides
+        }
         return RouteReport(
             self.name,
             values,
@@ -304,7 +399,10 @@ class Th229Cow(ProductionRoute):
             {"Th-229 cow": "decay data only (no cross sections); bound: secular equilibrium"},
             result.dataset,
             table=table,
-            notes=("each milking yields at most ac_yield x the Th-229 activity",),
+            notes=(
+                "each milking yields at most ac_yield x the Th-229 activity",
+                "activities of the product --cooling after each milking",
+            ),
         )
 
     def sample(  # type: ignore[override]
@@ -312,29 +410,35 @@ class Th229Cow(ProductionRoute):
         samples: int,
         rng: np.random.Generator,
         *,
-        th229: Quantity,
+        th229: Amount | Quantity,
         interval: Quantity = "14 d",
         milkings: int = 6,
         ac_yield: float = 1.0,
         ac_yield_uncertainty: float = 0.0,
         ra_removed: float = 0.0,
         initial: str = "stripped",
+        cooling: Quantity = 0.0,
         product: str = "Ac-225",
         dataset: str | NuclearDataset = "radiochain",
     ) -> dict[str, FloatArray]:
-        """Samples of the per-milking yield under the yield's uncertainty (vectorized)."""
+        """Samples of the per-milking yield under the yield's uncertainty (vectorized), at
+        ``cooling`` after each milking."""
         check_samples(samples)
         self.check_product(product)
         data = get_dataset(dataset)
+        cool = to_seconds(cooling, what="cooling time")
         check_fraction(ac_yield, "ac_yield")
         yields = truncated_fractions(ac_yield, ac_yield_uncertainty, samples, rng)
         atoms, history, _ = self._build(
             th229, interval, milkings, yields, ra_removed, initial, data
         )
         runs = solve_history_samples(history, atoms, samples, dataset=data)
-        j = runs.column("Ac-225")
-        product_rows = [w[2] for w in runs.withdrawals if w[1] == "Ac-225 product"]
-        per = np.stack([m[:, j] for m in product_rows], axis=1) * runs.decay_constant[j]
+        product_rows = np.stack([w[2] for w in runs.withdrawals if w[1] == "Ac-225 product"])
+        count, _, n = product_rows.shape  # (milkings, samples, nuclides)
+        later = element_values(
+            runs.nuclides, product_rows.reshape(count * samples, n), "Ac-225", cool, data
+        )
+        per = later.activity.reshape(count, samples).T
         return {
             "activity_first_bq": per[:, 0],
             "activity_mean_bq": per.mean(axis=1),
@@ -396,6 +500,8 @@ def _accelerator_run(
 
     def ratios(row: int) -> dict[str, float]:
         base = float(history.activities[row, history.column("Ac-225")])
+        if not base > 0:
+            return {}
         return {n: float(history.activities[row, history.column(n)]) / base for n in ac}
 
     return AcceleratorResult(
@@ -463,17 +569,12 @@ class Ac225Spallation(ProductionRoute):
         "and co-produced Ac-227"
     )
     products = ("Ac-225",)
-    parameters = (
-        "beam_current",
-        "irradiation",
-        "cooling",
-        "ac225_saturation_yield",
-        "ra225_saturation_yield",
-        "ac227_ratio",
-        "product",
-        "samples_per_day",
-        "dataset",
-    )
+    parameter_type = SpallationParameters
+
+    def history_span(self, parameters: RouteParameters) -> float:
+        """Irradiation and cooling [s]."""
+        assert isinstance(parameters, SpallationParameters)
+        return parameters.irradiation + parameters.cooling
 
     def _feeds(
         self,
@@ -605,21 +706,17 @@ class Ac225RaP2n(ProductionRoute):
         "Ra-226(p,2n)Ac-225 on a cyclotron (parametric, Nagatsu 2021 yield) with co-produced Ac-226"
     )
     products = ("Ac-225",)
-    parameters = (
-        "ra226",
-        "beam_current",
-        "irradiation",
-        "cooling",
-        "ac226_ratio_eob",
-        "product",
-        "samples_per_day",
-        "dataset",
-    )
+    parameter_type = RaP2nParameters
+
+    def history_span(self, parameters: RouteParameters) -> float:
+        """Irradiation and cooling [s]."""
+        assert isinstance(parameters, RaP2nParameters)
+        return parameters.irradiation + parameters.cooling
 
     def run(  # type: ignore[override]
         self,
         *,
-        ra226: Quantity,
+        ra226: Amount | Quantity,
         beam_current: float,
         irradiation: Quantity = "5 h",
         cooling: Quantity = 0.0,
@@ -642,7 +739,7 @@ class Ac225RaP2n(ProductionRoute):
         """
         self.check_product(product)
         data = get_dataset(dataset)
-        amount, dimension = parse_amount(ra226, default_unit="Bq", what="Ra-226 on target")
+        amount, dimension = amount_of(ra226, "Ra-226 on target")
         i = data.lookup("Ra-226")
         lam_ra = float(data.decay_constant[i])
         if dimension == "mass":

@@ -12,13 +12,15 @@ route              what it models
 
 Every route takes quantities with units (``"10 mg"``, ``"7 d"``) or base-unit floats
 (g, s, n cm⁻² s⁻¹) and returns a typed result carrying the full :class:`ProductionResult`,
-the nuclear dataset label and the sources of the cross sections used.
+the nuclear dataset label and the sources of the cross sections used. Their typed parameters
+are :class:`Lu177DirectParameters` and :class:`Lu177IndirectParameters`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -46,6 +48,20 @@ from radiochain.physics.production.base import (
     sources_for,
     times_after,
 )
+from radiochain.physics.production.parameters import (
+    COOLING,
+    ENRICHMENT,
+    EPITHERMAL_FLUX,
+    IRRADIATION,
+    LU_YIELD,
+    PRODUCT,
+    SEPARATION_DELAY,
+    TARGET_MASS,
+    THERMAL_FLUX,
+    YB_CARRYOVER,
+    RouteParameters,
+    parameter,
+)
 from radiochain.physics.production.solver import (
     ProductionResult,
     Separation,
@@ -62,10 +78,96 @@ from radiochain.units import AVOGADRO, to_grams, to_seconds
 
 __all__ = [
     "Lu177Direct",
+    "Lu177DirectParameters",
     "Lu177DirectResult",
     "Lu177Indirect",
+    "Lu177IndirectParameters",
     "Lu177IndirectResult",
 ]
+
+DAY = 86400.0
+
+
+def check_neutrons(thermal_flux: float, epithermal_flux: float) -> None:
+    """:class:`InputError` unless some neutrons reach the target (a flux above 0)."""
+    if not (thermal_flux > 0 or epithermal_flux > 0):
+        raise InputError(
+            "--thermal-flux and --epithermal-flux are both 0: no neutrons, nothing is made "
+            "(give e.g. --thermal-flux 1e14)"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lu177DirectParameters(RouteParameters):
+    """Parameters of ``lu177-direct``, in base units (g, 1, n cm⁻² s⁻¹, s).
+
+    Attributes
+    ----------
+    target_mass : float [g]
+        Lutetium in the target (not Lu2O3).
+    enrichment : float [1]
+        Atom fraction of Lu-176, in (0, 1].
+    thermal_flux, epithermal_flux : float [n cm⁻² s⁻¹]
+        At least one above 0.
+    irradiation : float [s]
+        Default 7 d.
+    cooling : float [s]
+        From end of bombardment to the reported point; default 0.
+    product : str
+        ``"Lu-177"`` (default) or ``"Lu-177m"``.
+    """
+
+    route_hint: ClassVar[str] = "route 'lu177-direct'"
+    target_mass: float = parameter(TARGET_MASS)
+    enrichment: float = parameter(ENRICHMENT)
+    thermal_flux: float = parameter(THERMAL_FLUX)
+    epithermal_flux: float = parameter(EPITHERMAL_FLUX, 0.0)
+    irradiation: float = parameter(IRRADIATION, 7 * DAY)
+    cooling: float = parameter(COOLING, 0.0)
+    product: str = parameter(PRODUCT, "Lu-177")
+
+    def check(self) -> None:
+        """Some neutrons must reach the target."""
+        check_neutrons(self.thermal_flux, self.epithermal_flux)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lu177IndirectParameters(RouteParameters):
+    """Parameters of ``lu177-indirect``, in base units (g, 1, n cm⁻² s⁻¹, s).
+
+    Attributes
+    ----------
+    target_mass : float [g]
+        Ytterbium in the target.
+    enrichment : float [1]
+        Atom fraction of Yb-176, in (0, 1].
+    thermal_flux, epithermal_flux : float [n cm⁻² s⁻¹]
+    irradiation : float [s]
+        Default 7 d.
+    separation_delay : float [s]
+        From end of bombardment to the Lu/Yb separation; default 1 d.
+    lu_yield, yb_carryover : float [1]
+        Lu recovered (default 1) and Yb carried into the product (default 0).
+    cooling : float [s]
+        From the separation to the reported point; default 0.
+    product : str
+    """
+
+    route_hint: ClassVar[str] = "route 'lu177-indirect'"
+    target_mass: float = parameter(TARGET_MASS)
+    enrichment: float = parameter(ENRICHMENT)
+    thermal_flux: float = parameter(THERMAL_FLUX)
+    epithermal_flux: float = parameter(EPITHERMAL_FLUX, 0.0)
+    irradiation: float = parameter(IRRADIATION, 7 * DAY)
+    separation_delay: float = parameter(SEPARATION_DELAY, DAY)
+    lu_yield: float = parameter(LU_YIELD, 1.0)
+    yb_carryover: float = parameter(YB_CARRYOVER, 0.0)
+    cooling: float = parameter(COOLING, 0.0)
+    product: str = parameter(PRODUCT, "Lu-177")
+
+    def check(self) -> None:
+        """Some neutrons must reach the target."""
+        check_neutrons(self.thermal_flux, self.epithermal_flux)
 
 
 @dataclass(frozen=True)
@@ -112,8 +214,9 @@ class Lu177DirectResult:
 
     @property
     def lu177m_ratio_eob(self) -> float:
-        """Activity ratio Lu-177m / Lu-177 at end of bombardment [1]."""
-        return float(self.eob.impurity_ratio["Lu-177m"][0])
+        """Activity ratio Lu-177m / Lu-177 at end of bombardment [1] (0 without Lu-177m)."""
+        ratio = self.eob.impurity_ratio.get("Lu-177m")
+        return float(ratio[0]) if ratio is not None else 0.0
 
     def after_eob(self, elapsed: Quantity | Sequence[float] | FloatArray) -> ElementSnapshot:
         """The Lu fraction ``elapsed`` after end of bombardment (e.g. at calibration time).
@@ -140,17 +243,12 @@ class Lu177Direct(ProductionRoute):
     name = "lu177-direct"
     summary = "enriched Lu-176 target -> carrier-added Lu-177 with Lu-177m, with burn-up"
     products = ("Lu-177", "Lu-177m")
-    parameters = (
-        "target_mass",
-        "enrichment",
-        "thermal_flux",
-        "epithermal_flux",
-        "irradiation",
-        "cooling",
-        "product",
-        "samples_per_day",
-        "dataset",
-    )
+    parameter_type = Lu177DirectParameters
+
+    def history_span(self, parameters: RouteParameters) -> float:
+        """Irradiation [s] (the history ends at end of bombardment)."""
+        assert isinstance(parameters, Lu177DirectParameters)
+        return parameters.irradiation
 
     def _setup(
         self,
@@ -248,20 +346,22 @@ class Lu177Direct(ProductionRoute):
             raise InputError(f"{self.name}: report() needs a Lu177DirectResult")
         later = result.after_eob(np.array([result.cooling]))
         history = result.history
+        ratio = later.impurity_ratio.get("Lu-177m")
         values: dict[str, float | None] = {
             "end_of_bombardment_s": result.end_of_bombardment,
             "activity_eob_bq": result.activity_eob,
             "specific_activity_eob_bq_per_g": result.specific_activity_eob,
             "lu177m_ratio_eob": result.lu177m_ratio_eob,
-            "lu176_burnup": result.lu176_burnup,
+            "lu176_burnup_fraction": result.lu176_burnup,
             "cooling_s": result.cooling,
             "activity_bq": float(later.activity[0]),
             "specific_activity_bq_per_g": float(later.specific_activity[0]),
-            "lu177m_ratio": float(later.impurity_ratio["Lu-177m"][0]),
+            "lu177m_ratio": float(ratio[0]) if ratio is not None else 0.0,
             "lutetium_mass_g": float(later.element_mass[0]),
         }
         ratios = {n: float(r[0]) for n, r in later.impurity_ratio.items() if np.isfinite(r[0])}
-        series = {n: history.activity_of(n) for n in ("Lu-177", "Lu-177m")}
+        shown = [n for n in ("Lu-177", "Lu-177m") if n in history.nuclides]
+        series: dict[str, FloatArray] = {n: history.activity_of(n) for n in shown}
         return RouteReport(
             self.name,
             values,
@@ -343,6 +443,8 @@ class Lu177IndirectResult:
         Yb carried into the product.
     dataset : str
     sources : dict of str to str
+    cooling : float [s]
+        From the separation to the reported point.
     """
 
     history: ProductionResult
@@ -355,6 +457,7 @@ class Lu177IndirectResult:
     dataset: str
     sources: Mapping[str, str]
     nuclear_data: NuclearDataset = field(repr=False, compare=False, kw_only=True)
+    cooling: float = field(default=0.0, kw_only=True)
 
     @property
     def activity(self) -> float:
@@ -390,19 +493,12 @@ class Lu177Indirect(ProductionRoute):
     name = "lu177-indirect"
     summary = "enriched Yb-176 target -> Yb-177 -> no-carrier-added Lu-177 after Lu/Yb separation"
     products = ("Lu-177",)
-    parameters = (
-        "target_mass",
-        "enrichment",
-        "thermal_flux",
-        "epithermal_flux",
-        "irradiation",
-        "separation_delay",
-        "lu_yield",
-        "yb_carryover",
-        "product",
-        "samples_per_day",
-        "dataset",
-    )
+    parameter_type = Lu177IndirectParameters
+
+    def history_span(self, parameters: RouteParameters) -> float:
+        """Irradiation and separation delay [s]."""
+        assert isinstance(parameters, Lu177IndirectParameters)
+        return parameters.irradiation + parameters.separation_delay
 
     def _build(
         self,
@@ -468,6 +564,7 @@ class Lu177Indirect(ProductionRoute):
         separation_delay: Quantity = "1 d",
         lu_yield: float = 1.0,
         yb_carryover: float = 0.0,
+        cooling: Quantity = 0.0,
         product: str = "Lu-177",
         samples_per_day: float = 0.0,
         dataset: str | NuclearDataset = "radiochain",
@@ -490,8 +587,11 @@ class Lu177Indirect(ProductionRoute):
             Fraction of Lu recovered into the product.
         yb_carryover : float [1]
             Fraction of Yb that follows the Lu into the product.
+        cooling : str or float [s]
+            From the separation to the reported point (``"1 d"``).
         """
         self.check_product(product)
+        cool = to_seconds(cooling, what="cooling time")
         data, atoms, steps, eob_time = self._build(
             target_mass,
             enrichment,
@@ -526,24 +626,33 @@ class Lu177Indirect(ProductionRoute):
             dataset=data.label,
             sources=sources_for(history.nuclides),
             nuclear_data=data,
+            cooling=cool,
         )
 
     def report(self, result: object) -> RouteReport:
-        """Activity, specific activity and impurities of the Lu product at separation."""
+        """Activity, specific activity and impurities of the Lu product at separation and at
+        the reported point (``cooling`` after it)."""
         if not isinstance(result, Lu177IndirectResult):
             raise InputError(f"{self.name}: report() needs a Lu177IndirectResult")
-        snap = result.product
+        snap = result.after_separation(np.array([result.cooling]))
         values: dict[str, float | None] = {
             "end_of_bombardment_s": result.end_of_bombardment,
             "separation_time_s": result.separation_time,
-            "activity_bq": result.activity,
-            "specific_activity_bq_per_g": result.specific_activity,
+            "activity_separation_bq": result.activity,
+            "specific_activity_separation_bq_per_g": result.specific_activity,
+            "cooling_s": result.cooling,
+            "activity_bq": float(snap.activity[0]),
+            "specific_activity_bq_per_g": float(snap.specific_activity[0]),
             "lutetium_mass_g": float(snap.element_mass[0]),
             "ytterbium_mass_in_product_g": result.ytterbium_mass_in_product,
         }
         ratios = {n: float(r[0]) for n, r in snap.impurity_ratio.items() if np.isfinite(r[0])}
         history = result.history
-        series = {n: history.activity_of(n) for n in ("Yb-177", "Lu-177", "Yb-175")}
+        series: dict[str, FloatArray] = {
+            n: history.activity_of(n)
+            for n in ("Yb-177", "Lu-177", "Yb-175")
+            if n in history.nuclides
+        }
         return RouteReport(
             self.name,
             values,
@@ -552,7 +661,10 @@ class Lu177Indirect(ProductionRoute):
             series,
             result.sources,
             result.dataset,
-            notes=("activities of the whole target until separation; product at separation",),
+            notes=(
+                "series: activities of the whole target until the separation",
+                "product values after --cooling from the separation",
+            ),
         )
 
     def sample(  # type: ignore[override]
@@ -569,13 +681,16 @@ class Lu177Indirect(ProductionRoute):
         lu_yield: float = 1.0,
         lu_yield_uncertainty: float = 0.0,
         yb_carryover: float = 0.0,
+        cooling: Quantity = 0.0,
         product: str = "Lu-177",
         samples_per_day: float = 0.0,
         dataset: str | NuclearDataset = "radiochain",
     ) -> dict[str, FloatArray]:
-        """Samples of the product's activity and specific activity (cross sections, yield)."""
+        """Samples of the product's activity and specific activity (cross sections, yield),
+        at the separation and ``cooling`` after it."""
         check_samples(samples)
         self.check_product(product)
+        cool = to_seconds(cooling, what="cooling time")
         check_fraction(lu_yield, "lu_yield")
         yields = truncated_fractions(lu_yield, lu_yield_uncertainty, samples, rng)
         data, atoms, steps, _ = self._build(
@@ -599,7 +714,10 @@ class Lu177Indirect(ProductionRoute):
         )
         moved = runs.withdrawals[-1][2]
         values = element_values(runs.nuclides, moved, "Lu-177", 0.0, data)
+        later = element_values(runs.nuclides, moved, "Lu-177", cool, data)
         return {
-            "activity_bq": values.activity,
-            "specific_activity_bq_per_g": values.specific_activity,
+            "activity_separation_bq": values.activity,
+            "specific_activity_separation_bq_per_g": values.specific_activity,
+            "activity_bq": later.activity,
+            "specific_activity_bq_per_g": later.specific_activity,
         }

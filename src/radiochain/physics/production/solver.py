@@ -349,6 +349,11 @@ def _propagators(a: FloatArray, s: FloatArray, dt: float) -> FloatArray:
     return result
 
 
+def _step_key(step: Step) -> object:
+    """What makes two steps' propagators equal: sub-interval, transfers and feeds."""
+    return step.duration / step.samples, step.channels, tuple(sorted(step.feed.items()))
+
+
 def solve_history(
     history: Sequence[Step | Separation],
     initial_atoms: Mapping[str, float],
@@ -432,6 +437,7 @@ def solve_history(
     times: list[float] = [0.0]
     rows: list[FloatArray] = [state.copy()]
     ends: list[int] = []
+    operators: dict[object, tuple[FloatArray, FloatArray, FloatArray]] = {}
     withdrawals: list[Withdrawal] = []
     clock = 0.0
     for item in history:
@@ -445,8 +451,15 @@ def solve_history(
             times.append(clock)
             rows.append(state.copy())
             continue
-        a_kk, s_k, rebuild, rebuild_s = system.reduced(item)
-        propagator = _propagators(a_kk, s_k, item.duration / item.samples)
+        key = _step_key(item)
+        if key not in operators:  # a repeated step (elutions, weekly cycles) is solved once
+            a_kk, s_k, rebuild, rebuild_s = system.reduced(item)
+            operators[key] = (
+                _propagators(a_kk, s_k, item.duration / item.samples),
+                rebuild,
+                rebuild_s,
+            )
+        propagator, rebuild, rebuild_s = operators[key]
         kept = state[keep]
         for sample in range(item.samples):
             kept = propagator[:-1, :-1] @ kept + propagator[:-1, -1]

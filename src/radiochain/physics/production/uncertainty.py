@@ -29,8 +29,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide
 from radiochain.physics.datasets import NuclearDataset, get_dataset
 from radiochain.physics.names import canonical_name, parse_nuclide_name
 from radiochain.physics.production.activation import (
@@ -49,6 +50,8 @@ from radiochain.physics.production.solver import (
 )
 
 __all__ = [
+    "MAX_SAMPLES",
+    "MAX_SAMPLE_WORK",
     "BatchSystem",
     "Interval",
     "SampleHistory",
@@ -62,6 +65,10 @@ __all__ = [
 ]
 
 MAX_SAMPLES = 1_000_000
+"""Most uncertainty samples of one calculation (``--samples``)."""
+MAX_SAMPLE_WORK = 10_000_000
+"""Most sample-events of one calculation: samples times the events (steps, separations) each
+sample goes through, e.g. 1,000,000 samples of one irradiation or 5,000 of 1,000 milkings."""
 
 
 @dataclass(frozen=True)
@@ -93,11 +100,16 @@ def summarize(values: FloatArray) -> Interval:
 
 
 def check_samples(samples: int) -> int:
-    """``samples`` as an int in [1, 1e6]; :class:`InputError` otherwise."""
+    """``samples`` as an int in [1, 1,000,000]; :class:`InputError` otherwise."""
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise InputError(f"samples: {samples!r} is not valid (give an integer >= 1, e.g. 1000)")
+        raise InputError(
+            f"--samples: {elide(samples)!r} is not valid (give a whole number from 1 to "
+            f"{MAX_SAMPLES:,}, e.g. 1000)"
+        )
     if samples > MAX_SAMPLES:
-        raise InputError(f"samples: {samples} is too many (give at most {MAX_SAMPLES})")
+        raise InputError(
+            f"--samples: {samples:,} is too many (give a whole number from 1 to {MAX_SAMPLES:,})"
+        )
     return samples
 
 
@@ -325,18 +337,60 @@ class BatchSystem:
     def operator(self, step: Step) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Propagator of a step for every sample, and the map that rebuilds collapsed nuclides.
 
+        A step whose capture rates are not sampled has one matrix for every sample: its
+        propagator is computed once, and a sampled feed enters through the feed column, which
+        is linear in the feed (one response per sampled feed, combined per sample).
+
         Returns
         -------
         (P, R, r) : ndarray
             ``P`` (S, k+1, k+1): augmented propagator over the kept nuclides; ``R`` (S, c, k)
             and ``r`` (S, c): collapsed atoms ``N_c = R N_k + r`` at the end of the step.
+            Arrays may be read-only broadcast views shared by the samples.
         """
         key = self._key(step)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        s_count = self.samples
         a0, s0 = self.system.matrix(step)
+        if any(channel.label in self.scales for channel in step.channels):
+            result = self._sampled(step, a0, s0)
+        else:
+            result = self._shared(step, a0, s0)
+        self.expm_calls += 1
+        self._cache[key] = result
+        return result
+
+    def _shared(
+        self, step: Step, a0: FloatArray, s0: FloatArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """One matrix for all samples; sampled feeds combined linearly."""
+        index = self.system.index
+        propagator, rebuild, rebuild_s = _augmented(a0[None], s0[None], self.keep, step.duration)
+        count = self.samples
+        m = propagator.shape[1] - 1
+        shared = np.broadcast_to(propagator, (count, m + 1, m + 1))
+        collapsed = np.broadcast_to(rebuild_s, (count, rebuild_s.shape[1]))
+        sampled = [
+            (self.scales[f"feed:{canonical_name(name)}"], index[canonical_name(name)], rate)
+            for name, rate in step.feed.items()
+            if f"feed:{canonical_name(name)}" in self.scales
+        ]
+        if sampled:
+            shared, collapsed = shared.copy(), collapsed.copy()
+        for factor, j, rate in sampled:  # the feed column is linear in the feed
+            unit = np.zeros_like(s0)
+            unit[j] = rate
+            response, _, response_s = _augmented(a0[None], unit[None], self.keep, step.duration)
+            shared[:, :m, m] += (factor - 1.0)[:, None] * response[:, :m, m]
+            collapsed += (factor - 1.0)[:, None] * response_s
+        return shared, np.broadcast_to(rebuild, (count, *rebuild.shape[1:])), collapsed
+
+    def _sampled(
+        self, step: Step, a0: FloatArray, s0: FloatArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """A matrix per sample (sampled capture rates)."""
+        s_count = self.samples
         n = len(self.names)
         a = np.broadcast_to(a0, (s_count, n, n)).copy()
         s = np.broadcast_to(s0, (s_count, n)).copy()
@@ -355,32 +409,7 @@ class BatchSystem:
             factor = self.scales.get(f"feed:{canonical_name(name)}")
             if factor is not None:
                 s[:, index[canonical_name(name)]] += (factor - 1.0) * rate
-        k, c = self.keep, ~self.keep
-        if c.any():
-            a_cc = a[:, c][:, :, c]
-            a_ck = a[:, c][:, :, k]
-            a_kc = a[:, k][:, :, c]
-            rebuild = -np.linalg.solve(a_cc, a_ck)
-            rebuild_s = -np.linalg.solve(a_cc, s[:, c][:, :, None])[:, :, 0]
-            a_kk = a[:, k][:, :, k] + a_kc @ rebuild
-            s_k = s[:, k] + (a_kc @ rebuild_s[:, :, None])[:, :, 0]
-        else:
-            a_kk, s_k = a, s
-            rebuild = np.zeros((s_count, 0, n))
-            rebuild_s = np.zeros((s_count, 0))
-        m = a_kk.shape[1]
-        aug = np.zeros((s_count, m + 1, m + 1))
-        aug[:, :m, :m] = a_kk * step.duration
-        feed = s_k * step.duration
-        size = np.max(np.abs(feed), axis=1) if m else np.zeros(s_count)
-        size = np.where(size > 0, size, 1.0)  # feed normalised out of expm's norm (solver.py)
-        aug[:, :m, m] = feed / size[:, None]
-        propagator = expm_stack(aug)
-        propagator[:, :m, m] *= size[:, None]
-        self.expm_calls += 1
-        result = (propagator, np.asarray(rebuild, dtype=float), np.asarray(rebuild_s, dtype=float))
-        self._cache[key] = result
-        return result
+        return _augmented(a, s, self.keep, step.duration)
 
     def advance(self, state: FloatArray, step: Step) -> FloatArray:
         """Atoms after ``step`` from atoms ``state`` (S, n) at its start; returns (S, n)."""
@@ -394,6 +423,46 @@ class BatchSystem:
             collapsed = np.einsum("sij,sj->si", rebuild, kept) + rebuild_s
             out[:, ~self.keep] = np.maximum(collapsed, 0.0)
         return out
+
+
+def _augmented(
+    a: FloatArray, s: FloatArray, keep: npt.NDArray[np.bool_], duration: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Propagators of ``dN/dt = A N + s`` over ``duration`` for a stack of systems.
+
+    Short-lived nuclides (``~keep``) are eliminated by the quasi-steady-state Schur complement
+    (see :mod:`solver`); the kept part is exponentiated as the augmented matrix
+    ``[[A, s], [0, 0]]`` (the feed normalised out of the norm, as in :mod:`solver`).
+
+    Returns
+    -------
+    (P, R, r) : ndarray
+        As :meth:`BatchSystem.operator`, for the stack's length.
+    """
+    s_count, n = s.shape
+    k, c = keep, ~keep
+    if c.any():
+        a_cc = a[:, c][:, :, c]
+        a_ck = a[:, c][:, :, k]
+        a_kc = a[:, k][:, :, c]
+        rebuild = -np.linalg.solve(a_cc, a_ck)
+        rebuild_s = -np.linalg.solve(a_cc, s[:, c][:, :, None])[:, :, 0]
+        a_kk = a[:, k][:, :, k] + a_kc @ rebuild
+        s_k = s[:, k] + (a_kc @ rebuild_s[:, :, None])[:, :, 0]
+    else:
+        a_kk, s_k = a, s
+        rebuild = np.zeros((s_count, 0, n))
+        rebuild_s = np.zeros((s_count, 0))
+    m = a_kk.shape[1]
+    aug = np.zeros((s_count, m + 1, m + 1))
+    aug[:, :m, :m] = a_kk * duration
+    feed = s_k * duration
+    size = np.max(np.abs(feed), axis=1) if m else np.zeros(s_count)
+    size = np.where(size > 0, size, 1.0)  # feed normalised out of expm's norm (solver.py)
+    aug[:, :m, m] = feed / size[:, None]
+    propagator = expm_stack(aug)
+    propagator[:, :m, m] *= size[:, None]
+    return propagator, np.asarray(rebuild, dtype=float), np.asarray(rebuild_s, dtype=float)
 
 
 def _fractions_of(
@@ -473,9 +542,13 @@ def solve_history_samples(
     rows = [state]
     withdrawals: list[tuple[float, str, FloatArray]] = []
     clock = 0.0
+    fractions: dict[tuple[int, str], FloatArray] = {}
     for position, item in enumerate(history):
         if isinstance(item, Separation):
-            moved = state * _fractions_of(item, names, samples, position)
+            key = (id(item.fractions), item.label)
+            if key not in fractions:  # one table per separation recipe (every milking the same)
+                fractions[key] = _fractions_of(item, names, samples, position)
+            moved = state * fractions[key]
             state = state - moved
             withdrawals.append((clock, item.label, moved))
         elif isinstance(item, Step):
