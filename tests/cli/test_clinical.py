@@ -277,7 +277,7 @@ def test_release_after_a_day_with_clearance(capsys: pytest.CaptureFixture[str]) 
 def test_release_zero_activity_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "release", "Lu-177", "0 GBq", "--measured-dose-rate", "5")
     assert code == 2
-    assert "administered activity (> 0)" in err
+    assert "give the administered activity, > 0" in err
 
 
 def test_report_into_a_file_is_one_clear_error(
@@ -323,7 +323,7 @@ def test_to_demand_keeps_the_users_files(
     assert "never changed" in err
     code, _, err = run(capsys, "to-demand", str(plans), str(network), "--out", str(out))
     assert code == 2
-    assert "exists already" in err
+    assert "give a new" in err
 
 
 def test_stratify_names_a_misspelt_uptake_column(
@@ -384,7 +384,7 @@ def test_to_demand_from_a_json_network(tmp_path: Path, capsys: pytest.CaptureFix
         assert "p99-c2" in read_network(out).demand.index
         code, _, err = run(capsys, "to-demand", str(plans), str(source), "--out", str(out))
         assert code == 2
-        assert "exists already" in err
+        assert "give a new" in err
 
 
 def test_spreadsheet_trailing_commas_and_quoted_commas(

@@ -62,7 +62,8 @@ def restriction_period(
 
     def dose_from(t: float) -> float:
         a, lam = dose_rate_1m.amplitudes, dose_rate_1m.rates
-        return float(np.sum(a * np.exp(-lam * t) / lam) * factor)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return float(np.sum(a * np.exp(-lam * t) / lam) * factor)
 
     total = dose_from(0.0)
     if not math.isfinite(total):

@@ -410,11 +410,20 @@ def plans_to_demand(plans: str | Path, network: str | Path, out: str | Path) -> 
         exists already, or an ``out`` that exists or cannot be written.
     """
     from radiochain.clinical.tables import read_table
+    from radiochain.files import output_folder
     from radiochain.network.io import read_network, write_extended
 
-    regimens = read_plans(read_table(plans, what="plans table"), elide(str(plans)))
+    shown = elide(str(plans))
+    regimens = read_plans(read_table(plans, what="plans table"), shown)
     base = read_network(network)
-    new = regimens_to_demand(base, regimens)
+    try:
+        new = regimens_to_demand(base, regimens)
+    except InputError as err:
+        raise InputError(f"{shown}: {err}") from None
+    target = Path(out)
+    if Path(network).resolve() != target.resolve() and not target.is_file():
+        as_json = target.suffix.lower() == ".json"  # a new file in a writable folder
+        output_folder(target.parent if as_json else target, empty=not as_json)
     path = write_extended(network, new, out)
     dates = sorted(
         dt.date.fromisoformat(str(a["date"])) for r in regimens for a in r.appointments()

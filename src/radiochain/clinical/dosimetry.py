@@ -350,7 +350,8 @@ def _check_arguments(nuclide: str, administered: float | None, model: str, datas
         isinstance(administered, bool) or not (math.isfinite(administered) and administered > 0)
     ):
         raise InputError(
-            f"administered activity {administered!r} Bq: give a finite activity > 0, e.g. '7.4 GBq'"
+            f"administered activity {administered / 1e9:g} GBq: give a finite activity > 0, "
+            "e.g. '7.4 GBq'"
         )
 
 

@@ -61,6 +61,11 @@ MCI = 3.7e7
 """Bq per mCi."""
 R_TO_USV = 1e4
 """NRC convention: 1 R of exposure ~ 1 rem = 10 mSv of dose equivalent."""
+MAX_ACTIVITY_BQ = 1e13
+"""Largest administered activity a release question may name [Bq] (10 TBq: a thousand times
+a therapy)."""
+MAX_DOSE_RATE_USV_H = 1e6
+"""Largest measured dose rate at 1 m [µSv/h] (1 Sv/h)."""
 
 
 def dose_rate_constant(
@@ -495,10 +500,16 @@ def _check_release_values(
     activity: float, measured: float | None, released_after: float, limit: float | None
 ) -> None:
     """The numbers of a release question: finite, and in range."""
-    if isinstance(activity, bool) or not (math.isfinite(activity) and activity >= 0):
-        raise InputError(f"activity {activity!r} Bq: give the administered activity (>= 0)")
-    if measured is not None and not (math.isfinite(measured) and measured > 0):
-        raise InputError(f"measured dose rate {measured}: give a finite rate > 0 [uSv/h] at 1 m")
+    if isinstance(activity, bool) or not (0 <= activity <= MAX_ACTIVITY_BQ):
+        raise InputError(
+            f"activity {activity!r} Bq: give the administered activity, from 0 to "
+            f"{MAX_ACTIVITY_BQ / 1e12:g} TBq"
+        )
+    if measured is not None and not (0 < measured <= MAX_DOSE_RATE_USV_H):
+        raise InputError(
+            f"--measured-dose-rate {measured:g}: give the dose rate at 1 m [uSv/h], > 0 and at "
+            f"most {MAX_DOSE_RATE_USV_H:g}"
+        )
     if not (math.isfinite(released_after) and released_after >= 0):
         raise InputError(
             f"release time {released_after!r} s: give the time from administration (>= 0)"
@@ -589,11 +600,12 @@ def assess_release(
     ----------
     nuclide : str or Nuclide
     activity : float [Bq]
-        Administered activity, > 0.
+        Administered activity, > 0 and at most :data:`MAX_ACTIVITY_BQ`.
     rule : str
         A rule of ``release_rules.csv`` (``nrc-35.75``, ``nrc-u1-i131-dose-rate``).
     measured_dose_rate : float [µSv/h at 1 m], optional
-        Measured at release; replaces the estimate from a constant.
+        Measured at release (> 0, at most :data:`MAX_DOSE_RATE_USV_H`); replaces the estimate
+        from a constant.
     released_after : float [s]
         Time from administration to release (and to the measurement), >= 0.
     constant : {"point", "patient"} or float [µSv m^2/(MBq h)]
@@ -621,8 +633,11 @@ def assess_release(
     (True, 1.21)
     """
     nuc = Nuclide(nuclide, dataset)
-    if isinstance(activity, bool) or not (math.isfinite(activity) and activity > 0):
-        raise InputError(f"activity {activity!r} Bq: give the administered activity (> 0)")
+    if isinstance(activity, bool) or not (0 < activity <= MAX_ACTIVITY_BQ):
+        raise InputError(
+            f"activity {activity / 1e9:g} GBq: give the administered activity, > 0 and at most "
+            f"{MAX_ACTIVITY_BQ / 1e12:g} TBq"
+        )
     _check_release_values(activity, measured_dose_rate, released_after, None)
     release_rule(rule)
     k, basis = _constant_and_basis(nuc, constant, measured_dose_rate)

@@ -326,18 +326,20 @@ def _numeric_by_name(table: pd.DataFrame, source: str) -> pd.DataFrame:
 def _numeric_by_rule(table: pd.DataFrame, rules: Sequence[Rule], source: str) -> pd.DataFrame:
     """Columns that some rule compares with numbers, as finite numbers (text in them is an
     error naming the row, not a failed comparison)."""
-    numeric = {
-        name
-        for rule in rules
-        for crit in rule.criteria
-        for expr in (crit.condition, crit.among)
-        if expr is not None
-        for name in expr.numeric_names
-    }
+    readers: dict[str, str] = {}
+    for rule in rules:
+        for crit in rule.criteria:
+            for expr in (crit.condition, crit.among):
+                for name in expr.numeric_names if expr is not None else ():
+                    readers.setdefault(name, rule.name)
     table = table.copy()
-    for column in sorted(numeric & set(table.columns)):
-        if not pd.api.types.is_numeric_dtype(table[column]):
+    for column in sorted(set(readers) & set(table.columns)):
+        if pd.api.types.is_numeric_dtype(table[column]):
+            continue
+        try:
             table[column] = finite_column(table, column, source)
+        except InputError as err:
+            raise InputError(f"{err}; rule {readers[column]} compares it with numbers") from None
     return table
 
 

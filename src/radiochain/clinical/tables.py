@@ -134,8 +134,8 @@ def _numbers_if_all(cells: pd.Series) -> pd.Series:
     if not given.any():
         return pd.to_numeric(cells, errors="coerce")
     numbers = pd.to_numeric(cells.str.strip(), errors="coerce")
-    if numbers[given].isna().any():
-        return cells
+    if numbers[given].isna().any() or not np.isfinite(numbers[given].astype(float)).all():
+        return cells  # text, or '1e400': kept as written, for a message that quotes it
     return numbers
 
 
