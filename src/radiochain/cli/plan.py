@@ -227,7 +227,7 @@ def _print(result: Any, summary: dict[str, Any]) -> None:
     )
     if result.report:
         r = result.report
-        gap_text = "n/a" if r.mip_gap is None else f"{r.mip_gap:.2%}"
+        gap_text = "unknown (no bound yet)" if r.mip_gap is None else f"{r.mip_gap:.2%}"
         console.print(
             f"solver {r.solver}: {r.message}, {r.runtime_s:.2f} s (build {r.build_s:.2f} s), "
             f"gap {gap_text}, {r.variables} variables, {r.constraints} constraints",
