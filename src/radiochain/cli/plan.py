@@ -39,8 +39,8 @@ def plan_command(
         ),
     ] = "milp",
     out: Annotated[
-        Path, typer.Option(help="Folder for the plan tables, summary.json and the report.")
-    ] = Path("out/plan"),
+        str, typer.Option(help="Folder for the plan tables, summary.json and the report.")
+    ] = "out/plan",
     time_limit: Annotated[
         str, typer.Option(help="Solver time limit, a duration, e.g. '10 min' (at most '7 d').")
     ] = "10 min",
@@ -54,7 +54,7 @@ def plan_command(
         ),
     ] = None,
     save_model: Annotated[
-        Path | None, typer.Option(help="Also write the MILP to a .mps or .lp file.")
+        str | None, typer.Option(help="Also write the MILP to a .mps or .lp file.")
     ] = None,
     dataset: Annotated[
         str | None, typer.Option(help="Nuclear dataset (default: the network's).")
