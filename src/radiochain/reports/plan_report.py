@@ -171,6 +171,7 @@ img{{max-width:100%}}</style></head><body>
 <p>{html.escape(plan.method)} plan, status <b>{html.escape(plan.status.value)}</b>,
 {plan.days} days from
 {html.escape(plan.start)}; nuclear data {html.escape(plan.dataset)}.</p>
+<p>{_check_text(plan)}</p>
 <h2>Key figures</h2>{kpis.to_html(border=0, float_format=_fmt, na_rep="")}
 <h2>Solver</h2><table>{rows}</table>
 <h2>Timeline</h2><img alt="timeline" src="data:image/png;base64,{images["timeline"]}">
@@ -179,11 +180,26 @@ img{{max-width:100%}}</style></head><body>
 <h2>Map</h2><img alt="map" src="data:image/png;base64,{images["map"]}">
 <h2>Unserved appointments ({len(unserved)})</h2>{unserved.head(200).to_html(border=0, index=False)}
 <p><small>Made by radiochain; this page needs no network. Tables: doses.csv, batches.csv,
-shipments.csv, summary.json beside it.</small></p></body></html>
+shipments.csv (doses and bulk nuclide), inputs.csv, summary.json beside it.</small></p>
+</body></html>
 """
     (out / "report.html").write_text(page, encoding="utf-8")
     files["report"] = str(out / "report.html")
     return files
+
+
+def _check_text(plan: PlanResult) -> str:
+    """The independent check's verdict, for the page's header."""
+    check = plan.check
+    if check is None:
+        return "Plan not checked."
+    if check.ok:
+        return f"Plan check: ok ({check.doses_checked} doses recomputed independently)."
+    first = html.escape(check.violations[0])
+    return (
+        f"<b>Plan check FAILED</b>: {len(check.violations)} violation(s), first: {first} "
+        "(all of them in summary.json)."
+    )
 
 
 def _fmt(value: Any) -> str:
