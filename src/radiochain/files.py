@@ -131,7 +131,10 @@ def parse_yaml(text: str, *, where: str = "YAML") -> Any:
     """
     import yaml
 
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # refuses control characters at once (ReaderError)
+    except yaml.YAMLError as err:
+        raise _yaml_error(where, err) from None
     try:
         node = loader.get_single_node()
         if node is None:
