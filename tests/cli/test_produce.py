@@ -1,22 +1,31 @@
-"""``radiochain produce``: output keys with units, samples, plots and one-line errors.
-
-Until ``register(app)`` is called in cli/main.py, the command is registered here on the app.
-"""
+"""``radiochain produce``: options from the library's specs, one JSON document, tables with
+units, one-line errors (exit 2)."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+import typer
 
 from radiochain.cli.main import app, main
-from radiochain.cli.produce import register
-
-if not any(getattr(c, "name", None) == "produce" for c in app.registered_commands):
-    register(app)
+from radiochain.physics.production.routes import ROUTES, parameter_specs
 
 LU = ["--target-mass", "10 mg", "--enrichment", "0.82", "--thermal-flux", "1e14"]
+OTHERS = {
+    "lu177-indirect": ["--target-mass", "1 g", "--enrichment", "0.97", "--thermal-flux", "1e14"],
+    "lu177-online": [*LU, "--targets", "3"],
+    "ac225-th229-cow": ["--th229", "100 mCi", "--interval", "14 d", "--milkings", "3"],
+    "ac225-spallation": ["--beam-current", "72.5", "--irradiation", "36.5 h"],
+    "ac225-ra226-p2n": ["--ra226", "37 MBq", "--beam-current", "20"],
+    "ga68-generator": ["--parent-activity", "1.85 GBq", "--interval", "6 h"],
+    "tc99m-generator": ["--parent-activity", "10 GBq", "--elutions", "3"],
+    "re188-generator": ["--parent-activity", "10 GBq", "--interval", "2 d"],
+    "bi213-generator": ["--parent-activity", "1 GBq", "--interval", "3 h"],
+    "lu177-direct": LU,
+}
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -25,9 +34,16 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def test_list_names_every_route(capsys: pytest.CaptureFixture[str]) -> None:
-    from radiochain.physics.production.routes import ROUTES
+def test_options_are_the_route_parameters() -> None:
+    """Every route parameter is an option (named by its spec) and every option a parameter."""
+    command = typer.main.get_command(app).commands["produce"]  # type: ignore[attr-defined]
+    options = {o for p in command.params for o in p.opts if o.startswith("--")}
+    flags = {spec.flag for spec, _ in parameter_specs().values()}
+    workflow = {"--list", "--samples", "--seed", "--dataset", "--plot", "--json", "--help"}
+    assert options - workflow == flags
 
+
+def test_list_names_every_route(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--list", "--json")
     assert code == 0
     listed = {r["route"]: r["summary"] for r in json.loads(out)["routes"]}
@@ -44,10 +60,23 @@ def test_lu177_direct_json(capsys: pytest.CaptureFixture[str]) -> None:
                 "activity_bq", "specific_activity_bq_per_g", "lu177m_ratio"):  # fmt: skip
         assert data[key] > 0
         assert data["intervals"][key]["p05"] <= data["intervals"][key]["p95"]
+    assert data["parameters"]["target_mass_g"] == 0.01
+    assert data["parameters"]["cooling_s"] == 86400.0
     assert data["dataset"] == "radiochain"
     assert data["dataset_version"]
     assert any("Mughabghab" in v for v in data["sources"].values())
     assert data["impurity_ratios"]["Lu-177m"] == pytest.approx(data["lu177m_ratio"])
+
+
+def test_every_route_takes_cooling_and_dataset(capsys: pytest.CaptureFixture[str]) -> None:
+    assert set(OTHERS) == set(ROUTES)
+    for route, args in OTHERS.items():
+        code, out, err = run(capsys, route, *args, "--cooling", "6 h", "--dataset", "radiochain",
+                             "--json")  # fmt: skip
+        assert code == 0, err
+        data = json.loads(out)
+        assert data["route"] == route
+        assert data["parameters"]["cooling_s"] == 6 * 3600.0
 
 
 def test_online_table_and_plot(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -58,39 +87,45 @@ def test_online_table_and_plot(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert code == 0
     data = json.loads(out)
     assert len(data["table"]) == 6
-    assert data["table"][0]["withdrawal"].startswith("2026-01-19")
+    assert data["table"][0]["withdrawal"] == "2026-01-19"
+    assert data["parameters"]["outages"] == [[20 * 86400.0, 30 * 86400.0]]
     assert plot.stat().st_size > 1000
-
-
-def test_other_routes_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    cases = [
-        ["ac225-th229-cow", "--th229", "100 mCi", "--interval", "14 d", "--milkings", "3"],
-        ["ac225-spallation", "--beam-current", "72.5", "--irradiation", "36.5 h"],
-        ["ac225-ra226-p2n", "--ra226", "37 MBq", "--beam-current", "20"],
-        ["tc99m-generator", "--parent-activity", "10 GBq", "--elutions", "3"],
-        ["bi213-generator", "--parent-activity", "1 GBq", "--interval", "3 h"],
-    ]
-    for case in cases:
-        code, out, err = run(capsys, *case, "--json")
-        assert code == 0, err
-        assert json.loads(out)["route"] == case[0]
     html = tmp_path / "cow.html"
-    code, _, _ = run(capsys, *cases[0], "--plot", str(html))
+    code, _, _ = run(capsys, "ac225-th229-cow", *OTHERS["ac225-th229-cow"], "--plot", str(html))
     assert code == 0
     assert "<img" in html.read_text()
+
+
+def test_terminal_output_has_units_and_no_raw_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    for route, args in OTHERS.items():
+        code, out, err = run(capsys, route, *args, "--cooling", "1 d")
+        assert code == 0, err
+        tables = "\n".join(line for line in out.splitlines() if "│" in line)
+        assert not re.search(r"\b(None|nan|NaN|inf)\b", tables), route
+        # e-notation only for tiny percentages, never '3.3e+12' where '3.3 TBq' is meant
+        assert not re.search(r"\de[+-]\d+(?!\d)(?! %)", tables), route
+        assert "Bq" in out
+    code, out, _ = run(capsys, "lu177-direct", *LU, "--cooling", "1 d", "--samples", "100")
+    assert "median [5 %, 95 %]" in out
+    assert "TBq [" in out
+    assert "--cooling 1 d" in out  # the parameters used, with units
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["lu177-direct", "--target-mass", "10 mg", "--enrichment", "1.2",
-          "--thermal-flux", "1e14"], "enrichment"),
+          "--thermal-flux", "1e14"], "--enrichment"),
         (["lu177-direct", "--target-mass", "-1 mg", "--enrichment", "0.8",
           "--thermal-flux", "1e14"], "out of range"),
-        (["lu177-direct", *LU[:4], "--thermal-flux", "-1e14"], "flux"),
+        (["lu177-direct", *LU[:4], "--thermal-flux", "-1e14"], "--thermal-flux"),
         (["lu177-direct", *LU, "--product", "Ac-225"], "cannot make Ac-225"),
         (["lu177-online", *LU, "--outage", "10 d/20 d", "--outage", "15 d/25 d"], "overlap"),
         (["lu177-direct", *LU, "--beam-current", "3"], "does not take --beam-current"),
+        (["lu177-direct", *LU, "--irradiation", "7"], "'7 d'"),
+        (["lu177-direct", *LU, "--irradiation", "0 d"], "--irradiation"),
+        (["lu177-direct", "--target-mass", "10", *LU[2:]], "'10 mg'"),
+        (["lu177-direct", *LU, "--plot", "out.txt"], ".png, .html or .pdf"),
         (["nope"], "unknown production route"),
         ([], "give a route"),
     ],
@@ -98,8 +133,9 @@ def test_other_routes_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
 def test_bad_input_is_one_line_exit_2(
     capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
-    code, _, err = run(capsys, *args)
+    code, out, err = run(capsys, *args)
     assert code == 2
+    assert out == ""
     assert message in err
     assert err.count("\n") == 1
 
@@ -116,3 +152,16 @@ def test_missing_required_option_is_named(
     assert out == ""
     assert err.count("\n") == 1
     assert f"needs {option}" in err
+
+
+def test_bad_plot_path_fails_before_the_computation(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = run(capsys, "lu177-direct", *LU, "--plot", str(blocker / "plot.png"))
+    assert code == 2
+    assert "--plot" in err
+    code, _, err = run(capsys, "lu177-direct", *LU, "--plot", str(tmp_path))
+    assert code == 2
+    assert "--plot" in err

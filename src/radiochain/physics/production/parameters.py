@@ -38,7 +38,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, Self
 
-from radiochain.errors import InputError, elide
+from radiochain.errors import InputError, elide, one_line
 from radiochain.physics.names import canonical_name
 from radiochain.units import DAYS_PER_YEAR, SECONDS_PER_DAY, format_quantity, parse_quantity
 from radiochain.units import to_seconds as _to_seconds
@@ -80,11 +80,12 @@ LAST_DATE = datetime.date(2100, 12, 31)
 
 _SPEC = "radiochain.parameter"
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf|infinity)"
-_FRACTION = re.compile(rf"^\s*({_NUMBER})\s*(%?)\s*$", re.IGNORECASE)
-_PLAIN = re.compile(rf"^\s*({_NUMBER})\s*$", re.IGNORECASE)
-_CURRENT = re.compile(rf"^\s*({_NUMBER})\s*(?:µA|μA|uA)?\s*$", re.IGNORECASE)
-_WHOLE = re.compile(r"^\s*[+-]?\d+\s*$")
-_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+_ASCII = re.IGNORECASE | re.ASCII
+_FRACTION = re.compile(rf"^\s*({_NUMBER})\s*(%?)\s*$", _ASCII)
+_PLAIN = re.compile(rf"^\s*({_NUMBER})\s*$", _ASCII)
+_CURRENT = re.compile(rf"^\s*({_NUMBER})\s*(?:µA|μA|uA)?\s*$", _ASCII)
+_WHOLE = re.compile(r"^\s*([+-]?\d+)\s*$", re.ASCII)
+_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,15 @@ class ParameterSpec:
             The value does not parse or is out of range; the message names :attr:`flag`.
         """
         context = {} if context is None else context
+        try:
+            return self._read(value, context)
+        except InputError as err:  # user text may hold line breaks: the message never does
+            message = str(err)
+            if one_line(message) == message:
+                raise
+            raise type(err)(one_line(message)) from None
+
+    def _read(self, value: object, context: Mapping[str, object]) -> object:
         if self.kind == "custom":
             if self.parser is None:
                 raise InputError(f"{self.flag}: no parser (a bug in the route's parameters)")
@@ -343,17 +353,13 @@ def _read_current(spec: ParameterSpec, value: object) -> float:
     return spec._checked(current, str(value), lambda v: f"{v:g} µA")
 
 
-def _is_whole(value: float | str) -> bool:
-    if isinstance(value, float):
-        return value.is_integer()
-    return _WHOLE.match(value) is not None
-
-
 def _read_count(spec: ParameterSpec, value: object) -> int:
     if isinstance(value, int):
         count = value
-    elif isinstance(value, float | str) and _is_whole(value):
-        count = int(float(value)) if isinstance(value, float) else int(value)
+    elif isinstance(value, float) and value.is_integer():
+        count = int(value)
+    elif isinstance(value, str) and (match := _WHOLE.match(value)):
+        count = int(match.group(1))
     else:
         raise InputError(f"{spec.flag}: {elide(value)!r} is not a whole number ({spec.help})")
     spec._checked(float(count), str(value), lambda v: f"{v:,.0f}")

@@ -122,6 +122,119 @@ def _decay(
     return batch.nuclides, batch.values[:, :, 0]
 
 
+@dataclass
+class _Batch:
+    """The batch while it is processed: ``state`` holds atoms per sample (row 0 nominal)."""
+
+    names: tuple[str, ...]
+    state: FloatArray
+    product: str
+    element: str
+    data: NuclearDataset
+    clock: float = 0.0
+    overall: FloatArray = field(default_factory=lambda: np.ones(1))
+    timeline: list[tuple[str, float, float]] = field(default_factory=list)
+
+    def product_activity(self) -> FloatArray:
+        """Product activity [Bq] of every sample, shape (samples,)."""
+        if self.product not in self.names:
+            return np.zeros(self.state.shape[0])
+        j = self.names.index(self.product)
+        result: FloatArray = self.state[:, j] * float(
+            self.data.decay_constant[self.data.index[self.product]]
+        )
+        return result
+
+    def decay(self, seconds: float, label: str | None = None) -> None:
+        """Decay every sample by ``seconds``; with ``label``, note it on the timeline."""
+        self.names, self.state = _decay(self.names, self.state, seconds, self.data)
+        self.clock += seconds
+        if label is not None:
+            self.timeline.append((label, self.clock, float(self.product_activity()[0])))
+
+
+def _start_batch(
+    atoms: Mapping[str, float], product: str, count: int, data: NuclearDataset
+) -> _Batch:
+    """The inventory as a batch of ``count`` identical samples (checked: finite, >= 0)."""
+    for name, value in atoms.items():
+        if not (math.isfinite(value) and value >= 0):
+            raise InputError(f"batch atoms of {name}: {value!r} (give a finite value >= 0)")
+    names = tuple(canonical_name(n) for n in atoms)
+    state = np.tile(np.array([atoms[n] for n in atoms], dtype=float), (count, 1))
+    element = parse_nuclide_name(product).symbol
+    return _Batch(names, state, product, element, data, overall=np.ones(count))
+
+
+def _step_yields(
+    step: ProcessStep, k: int, count: int, samples: int, rng: np.random.Generator | None
+) -> FloatArray:
+    """The step's yield per sample (row 0 nominal, the others drawn), after checking it."""
+    check_fraction(step.yield_, f"yield of step {k} ({step.name})")
+    for key, value in step.carryover.items():
+        check_fraction(value, f"carryover of {key} in step {k} ({step.name})")
+    yields = np.full(count, step.yield_)
+    if samples and rng is not None:
+        yields[1:] = truncated_fractions(step.yield_, step.yield_uncertainty, samples, rng)
+    return yields
+
+
+def _apply_step(
+    batch: _Batch,
+    step: ProcessStep,
+    k: int,
+    samples: int,
+    rng: np.random.Generator | None,
+) -> None:
+    """Decay over the step, then keep its yield of the product's element and its carry-over of
+    the others (elements not named are carried entirely)."""
+    duration = to_seconds(step.duration, what=f"duration of step {k} ({step.name})")
+    yields = _step_yields(step, k, batch.state.shape[0], samples, rng)
+    batch.decay(duration)
+    batch.overall = batch.overall * yields
+    keep = np.ones((batch.state.shape[0], len(batch.names)))
+    for j, name in enumerate(batch.names):
+        symbol = parse_nuclide_name(name).symbol
+        if name in step.carryover or symbol in step.carryover:
+            keep[:, j] = step.carryover.get(name, step.carryover.get(symbol, 1.0))
+        elif symbol == batch.element:
+            keep[:, j] = yields
+    batch.state = batch.state * keep
+    batch.timeline.append((step.name, batch.clock, float(batch.product_activity()[0])))
+
+
+def _finished(batch: _Batch, samples: int) -> ProductBatch:
+    """The batch at calibration: activity, specific activity, impurities, interval."""
+    data, product = batch.data, batch.product
+    activity = batch.product_activity()
+    if activity[0] <= 0:
+        raise InputError(f"the batch holds no {product} (is it the product of this inventory?)")
+    names = batch.names
+    lam = np.array([float(data.decay_constant[data.index[n]]) for n in names])
+    nominal = batch.state[0]
+    acts = nominal * lam
+    total = float(acts.sum())
+    mass = sum(
+        nominal[j] * float(data.atomic_mass_u[data.index[n]]) / AVOGADRO
+        for j, n in enumerate(names)
+        if parse_nuclide_name(n).symbol == batch.element
+    )
+    impurities = {n: float(acts[j]) for j, n in enumerate(names) if n != product and acts[j] > 0}
+    return ProductBatch(
+        product=product,
+        calibration_time=batch.clock,
+        calibration_activity=float(activity[0]),
+        specific_activity=float(activity[0] / mass) if mass > 0 else math.nan,
+        impurity_fraction={n: a / total for n, a in impurities.items()},
+        impurity_ratio={n: a / float(activity[0]) for n, a in impurities.items()},
+        overall_yield=float(batch.overall[0]),
+        timeline=tuple(batch.timeline),
+        atoms={n: float(nominal[j]) for j, n in enumerate(names) if nominal[j] > 0},
+        interval=summarize(activity[1:]) if samples else None,
+        dataset=data.label,
+    )
+
+
 def process_batch(
     atoms: Mapping[str, float],
     product: str,
@@ -163,79 +276,12 @@ def process_batch(
         Negative atoms or durations, yields outside [0, 1], a product absent from the batch.
     """
     data = get_dataset(dataset)
-    product = canonical_name(product)
-    element = parse_nuclide_name(product).symbol
-    for name, value in atoms.items():
-        if not (math.isfinite(value) and value >= 0):
-            raise InputError(f"batch atoms of {name}: {value!r} (give a finite value >= 0)")
-    count = check_samples(samples) + 1 if samples else 1
     if samples and rng is None:
         raise InputError("process_batch: give rng (numpy.random.Generator) with samples")
-    names = tuple(canonical_name(n) for n in atoms)
-    state = np.tile(np.array([atoms[n] for n in atoms], dtype=float), (count, 1))
-    timeline: list[tuple[str, float, float]] = []
-    clock = 0.0
-    overall = np.ones(count)
-
-    def product_activity(names: tuple[str, ...], state: FloatArray) -> FloatArray:
-        if product not in names:
-            return np.zeros(state.shape[0])
-        j = names.index(product)
-        result: FloatArray = state[:, j] * float(data.decay_constant[data.index[product]])
-        return result
-
+    count = check_samples(samples) + 1 if samples else 1
+    batch = _start_batch(atoms, canonical_name(product), count, data)
     for k, step in enumerate(steps):
-        duration = to_seconds(step.duration, what=f"duration of step {k} ({step.name})")
-        check_fraction(step.yield_, f"yield of step {k} ({step.name})")
-        for key, value in step.carryover.items():
-            check_fraction(value, f"carryover of {key} in step {k} ({step.name})")
-        names, state = _decay(names, state, duration, data)
-        clock += duration
-        yields = np.full(count, step.yield_)
-        if samples and rng is not None:
-            yields[1:] = truncated_fractions(step.yield_, step.yield_uncertainty, samples, rng)
-        overall = overall * yields
-        keep = np.ones((count, len(names)))
-        for j, name in enumerate(names):
-            symbol = parse_nuclide_name(name).symbol
-            if name in step.carryover or symbol in step.carryover:
-                keep[:, j] = step.carryover.get(name, step.carryover.get(symbol, 1.0))
-            elif symbol == element:
-                keep[:, j] = yields
-        state = state * keep
-        timeline.append((step.name, clock, float(product_activity(names, state)[0])))
-    waits: tuple[tuple[str, Quantity], ...] = (
-        ("QC hold", qc_hold),
-        ("calibration", calibration_delay),
-    )
-    for label, wait in waits:
-        seconds = to_seconds(wait, what=label)
-        names, state = _decay(names, state, seconds, data)
-        clock += seconds
-        timeline.append((label, clock, float(product_activity(names, state)[0])))
-    activity = product_activity(names, state)
-    if activity[0] <= 0:
-        raise InputError(f"the batch holds no {product} (is it the product of this inventory?)")
-    lam = np.array([float(data.decay_constant[data.index[n]]) for n in names])
-    nominal = state[0]
-    acts = nominal * lam
-    total = float(acts.sum())
-    mass = sum(
-        nominal[j] * float(data.atomic_mass_u[data.index[n]]) / AVOGADRO
-        for j, n in enumerate(names)
-        if parse_nuclide_name(n).symbol == element
-    )
-    impurities = {n: float(acts[j]) for j, n in enumerate(names) if n != product and acts[j] > 0}
-    return ProductBatch(
-        product=product,
-        calibration_time=clock,
-        calibration_activity=float(activity[0]),
-        specific_activity=float(activity[0] / mass) if mass > 0 else math.nan,
-        impurity_fraction={n: a / total for n, a in impurities.items()},
-        impurity_ratio={n: a / float(activity[0]) for n, a in impurities.items()},
-        overall_yield=float(overall[0]),
-        timeline=tuple(timeline),
-        atoms={n: float(nominal[j]) for j, n in enumerate(names) if nominal[j] > 0},
-        interval=summarize(activity[1:]) if samples else None,
-        dataset=data.label,
-    )
+        _apply_step(batch, step, k, samples, rng)
+    batch.decay(to_seconds(qc_hold, what="QC hold"), "QC hold")
+    batch.decay(to_seconds(calibration_delay, what="calibration"), "calibration")
+    return _finished(batch, samples)

@@ -349,6 +349,37 @@ def _propagators(a: FloatArray, s: FloatArray, dt: float) -> FloatArray:
     return result
 
 
+def _advance(
+    system: _System,
+    step: Step,
+    state: FloatArray,
+    operators: dict[object, tuple[FloatArray, FloatArray, FloatArray]],
+) -> list[tuple[float, FloatArray]]:
+    """The inventory at the step's output times (since its start) from ``state`` at its start.
+
+    A repeated step (elutions, weekly cycles) is solved once: its propagator is kept in
+    ``operators``.
+    """
+    key = _step_key(step)
+    if key not in operators:
+        a_kk, s_k, rebuild, rebuild_s = system.reduced(step)
+        propagator = _propagators(a_kk, s_k, step.duration / step.samples)
+        operators[key] = (propagator, rebuild, rebuild_s)
+    propagator, rebuild, rebuild_s = operators[key]
+    keep = system.keep
+    kept = state[keep]
+    out = []
+    for sample in range(step.samples):
+        kept = propagator[:-1, :-1] @ kept + propagator[:-1, -1]
+        kept = np.maximum(kept, 0.0)  # round-off only: the exact solution is >= 0
+        full = np.zeros(len(state))
+        full[keep] = kept
+        if rebuild.shape[0]:
+            full[~keep] = np.maximum(rebuild @ kept + rebuild_s, 0.0)
+        out.append((step.duration * (sample + 1) / step.samples, full))
+    return out
+
+
 def _step_key(step: Step) -> object:
     """What makes two steps' propagators equal: sub-interval, transfers and feeds."""
     return step.duration / step.samples, step.channels, tuple(sorted(step.feed.items()))
@@ -437,38 +468,22 @@ def solve_history(
     times: list[float] = [0.0]
     rows: list[FloatArray] = [state.copy()]
     ends: list[int] = []
-    operators: dict[object, tuple[FloatArray, FloatArray, FloatArray]] = {}
     withdrawals: list[Withdrawal] = []
+    operators: dict[object, tuple[FloatArray, FloatArray, FloatArray]] = {}
     clock = 0.0
     for item in history:
         if isinstance(item, Separation):
-            moved = np.zeros(n)
-            for i, name in enumerate(names):
-                fraction = item.fractions.get(name, item.fractions.get(elements[i], 0.0))
-                moved[i] = state[i] * fraction
+            moved = state * np.array(
+                [item.fractions.get(name, item.fractions.get(elements[i], 0.0))
+                 for i, name in enumerate(names)]
+            )  # fmt: skip
             state = state - moved
             withdrawals.append(Withdrawal(clock, item.label, moved))
             times.append(clock)
             rows.append(state.copy())
             continue
-        key = _step_key(item)
-        if key not in operators:  # a repeated step (elutions, weekly cycles) is solved once
-            a_kk, s_k, rebuild, rebuild_s = system.reduced(item)
-            operators[key] = (
-                _propagators(a_kk, s_k, item.duration / item.samples),
-                rebuild,
-                rebuild_s,
-            )
-        propagator, rebuild, rebuild_s = operators[key]
-        kept = state[keep]
-        for sample in range(item.samples):
-            kept = propagator[:-1, :-1] @ kept + propagator[:-1, -1]
-            kept = np.maximum(kept, 0.0)  # round-off only: the exact solution is >= 0
-            full = np.zeros(n)
-            full[keep] = kept
-            if rebuild.shape[0]:
-                full[~keep] = np.maximum(rebuild @ kept + rebuild_s, 0.0)
-            times.append(clock + item.duration * (sample + 1) / item.samples)
+        for t, full in _advance(system, item, state, operators):
+            times.append(clock + t)
             rows.append(full)
         state = rows[-1].copy()
         clock += item.duration
