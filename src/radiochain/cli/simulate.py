@@ -65,9 +65,7 @@ def simulate_command(
     dataset: Annotated[
         str | None, typer.Option(help="Nuclear dataset (default: the network's).")
     ] = None,
-    out: Annotated[Path, typer.Option(help="Folder for tables, figures, report.")] = Path(
-        "out/simulate"
-    ),
+    out: Annotated[str, typer.Option(help="Folder for tables, figures, report.")] = "out/simulate",
     events: Annotated[bool, typer.Option("--events", help="Write the event log.")] = False,
     report: Annotated[bool, typer.Option(help="Write report.html and PNG figures.")] = True,
     as_json: JsonOption = False,
@@ -96,7 +94,9 @@ def simulate_command(
         policy=policy,  # type: ignore[arg-type]  # validated by StressTestOptions
         workers=workers,
         scheduler=scheduler,
-        reserve_fraction=None if reserve is None else parse_fraction(reserve, what="--reserve", upper=10.0),
+        reserve_fraction=None
+        if reserve is None
+        else parse_fraction(reserve, what="--reserve", upper=10.0),
         n_minus_1=None
         if n_minus_1 is None
         else NMinus1(
