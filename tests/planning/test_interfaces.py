@@ -237,7 +237,7 @@ def test_a_plan_failing_its_check_is_written_and_never_a_success(
     assert not result.check.ok
     summary = json.loads((tmp_path / "lib" / "summary.json").read_text(encoding="utf-8"))
     assert summary["plan_check"]["ok"] is False
-    assert "Type A package" in summary["plan_check"]["first_violations"][0]
+    assert "Type A package" in summary["plan_check"]["violations"][0]
     with pytest.raises(PlanCheckError, match="plan check FAILED") as caught:
         result.raise_for_check()
     assert caught.value.exit_code == 1

@@ -143,9 +143,9 @@ class PlanResult:
             if check is None
             else {
                 "ok": check.ok,
-                "violations": len(check.violations),
-                "first_violations": check.violations[:20],
-                "doses_checked": check.doses_checked,
+                "errors": len(check.violations),
+                "violations": check.violations[:20],
+                "doses": check.doses_checked,
             },
             "dataset": self.dataset_name,
             "dataset_version": self.dataset_version,
