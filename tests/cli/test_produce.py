@@ -56,7 +56,7 @@ def test_lu177_direct_json(capsys: pytest.CaptureFixture[str]) -> None:
                        "--json", "--samples", "200")  # fmt: skip
     assert code == 0
     data = json.loads(out)
-    for key in ("activity_eob_bq", "specific_activity_eob_bq_per_g", "lu177m_ratio_eob",
+    for key in ("activity_eob_bq", "specific_activity_eob_bq_per_g", "lu177m_eob_ratio",
                 "activity_bq", "specific_activity_bq_per_g", "lu177m_ratio"):  # fmt: skip
         assert data[key] > 0
         assert data["intervals"][key]["p05"] <= data["intervals"][key]["p95"]
@@ -88,7 +88,7 @@ def test_online_table_and_plot(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     data = json.loads(out)
     assert len(data["table"]) == 6
     assert data["table"][0]["withdrawal"] == "2026-01-19"
-    assert data["parameters"]["outages"] == [[20 * 86400.0, 30 * 86400.0]]
+    assert data["parameters"]["outages_s"] == [[20 * 86400.0, 30 * 86400.0]]
     assert plot.stat().st_size > 1000
     html = tmp_path / "cow.html"
     code, _, _ = run(capsys, "ac225-th229-cow", *OTHERS["ac225-th229-cow"], "--plot", str(html))
@@ -165,3 +165,46 @@ def test_bad_plot_path_fails_before_the_computation(
     code, _, err = run(capsys, "lu177-direct", *LU, "--plot", str(tmp_path))
     assert code == 2
     assert "--plot" in err
+
+
+def _doc_names(title: str) -> set[str]:
+    doc = (Path(__file__).parents[2] / "docs" / "nomenclature.md").read_text(encoding="utf-8")
+    start = doc.index(title)
+    end = doc.find("\n#", start + len(title))
+    return set(re.findall(r"`(_?[a-z0-9_]+)`", doc[start:end]))
+
+
+def test_json_of_every_route_follows_the_nomenclature(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every number of every route's JSON (values, parameters, tables, with samples) sits under
+    a key with a unit suffix or a key the nomenclature lists as unitless."""
+    suffixes = sorted(_doc_names("#### Unit suffixes"), key=len, reverse=True)
+    unitless = _doc_names("#### Keys without a unit")
+    by_name = _doc_names("#### Mappings by name")
+    for route, args in OTHERS.items():
+        extra = ["--samples", "20"] if route not in ("ac225-ra226-p2n",) else []
+        code, out, err = run(capsys, route, *args, *extra, "--json")
+        assert code == 0, err
+        found: list[tuple[str, str, object]] = []
+
+        def walk(value: object, key: str, found: list[tuple[str, str, object]] = found) -> None:
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    found.append((k, key, v))
+                    walk(v, k)
+            elif isinstance(value, list):
+                for v in value:
+                    walk(v, key)
+
+        walk(json.loads(out), "")
+        bad = sorted(
+            {
+                k
+                for k, parent, v in found
+                if parent not in by_name
+                and isinstance(v, int | float)
+                and not isinstance(v, bool)
+                and not any(k.endswith(s) for s in suffixes)
+                and k not in unitless
+            }
+        )
+        assert not bad, f"{route}: numbers without a unit: {bad}"

@@ -34,12 +34,12 @@ def test_cow_matches_bateman_and_equilibrium_bound() -> None:
     cow = get_route("ac225-th229-cow").run(th229="100 mCi", interval="28 d", milkings=4)
     first = cow.table.iloc[0]
     # the closed form holds Th-229 constant: it decays by 7e-6 in 28 d, hence rel 1e-5
-    assert first["fraction_of_th229"] == pytest.approx(cow_ingrowth_fraction(28 * DAY), rel=1e-5)
-    assert (cow.table["fraction_of_th229"] <= 1.0).all()  # secular-equilibrium bound
+    assert first["equilibrium_fraction"] == pytest.approx(cow_ingrowth_fraction(28 * DAY), rel=1e-5)
+    assert (cow.table["equilibrium_fraction"] <= 1.0).all()  # secular-equilibrium bound
     long = get_route("ac225-th229-cow").run(th229="100 mCi", interval="300 d", milkings=1)
-    assert long.table.iloc[0]["fraction_of_th229"] == pytest.approx(1.0, abs=5e-4)
+    assert long.table.iloc[0]["equilibrium_fraction"] == pytest.approx(1.0, abs=5e-4)
     half = get_route("ac225-th229-cow").run(th229="100 mCi", interval="28 d", ac_yield=0.5)
-    assert (half.table["fraction_of_th229"] <= 0.5 + 1e-12).all()
+    assert (half.table["equilibrium_fraction"] <= 0.5 + 1e-12).all()
 
 
 def test_cow_ornl_figures_imply_a_plausible_stock() -> None:
@@ -52,7 +52,7 @@ def test_cow_ornl_figures_imply_a_plausible_stock() -> None:
     per_campaign = 800 * MCI / 13
     route = get_route("ac225-th229-cow")
     steady = route.run(th229=per_campaign, interval=f"{365.25 / 13} d", milkings=12)
-    fraction = float(steady.table["fraction_of_th229"].iloc[-1])
+    fraction = float(steady.table["equilibrium_fraction"].iloc[-1])
     implied = per_campaign / fraction
     data = get_dataset("radiochain")
     grams = implied / (lam("Th-229") * 6.02214076e23 / data.atomic_mass_u[data.lookup("Th-229")])

@@ -157,7 +157,7 @@ def test_json_keys_carry_units() -> None:
     online = Lu177OnlineParameters.parse({**LU, "start": "2026-01-05", "outages": ["1 d/2 d"]})
     data = online.to_dict()
     assert data["start"] == "2026-01-05"
-    assert data["outages"] == [[DAY, 2 * DAY]]
+    assert data["outages_s"] == [[DAY, 2 * DAY]]
     assert data["thermal_flux_per_cm2_s"] == 1e14
 
 

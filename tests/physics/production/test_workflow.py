@@ -68,7 +68,7 @@ def test_workflow_equals_the_route_it_runs() -> None:
         target_mass="10 mg", enrichment=0.82, thermal_flux=1e14, irradiation="7 d"
     )
     assert result.values["activity_eob_bq"] == direct.activity_eob
-    assert result.values["lu177m_ratio_eob"] == direct.lu177m_ratio_eob
+    assert result.values["lu177m_eob_ratio"] == direct.lu177m_ratio_eob
     typed = Lu177DirectParameters(target_mass=0.01, enrichment=0.82, thermal_flux=1e14)
     assert produce("lu177-direct", typed).values == result.values
 
@@ -174,7 +174,7 @@ def test_chunked_samples_follow_one_stream(monkeypatch: pytest.MonkeyPatch) -> N
 def test_online_samples_fill_the_table() -> None:
     result = produce("lu177-online", {**LU, "targets": "3"}, samples=100)
     assert result.table is not None
-    assert {"activity_eob_bq_median", "activity_bq_p05"} <= set(result.table.columns)
+    assert {"activity_eob_median_bq", "activity_p05_bq"} <= set(result.table.columns)
     headers, rows = result.event_rows() or ([], [])
     assert "activity after cooling" in headers
     assert "[" in rows[0][headers.index("activity after cooling")]

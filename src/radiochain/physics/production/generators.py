@@ -346,7 +346,7 @@ class GeneratorRoute(ProductionRoute):
             "activity_first_bq": float(table["activity_bq"].iloc[0]),
             "activity_mean_bq": float(table["activity_bq"].mean()),
             "activity_total_bq": float(table["activity_bq"].sum()),
-            "breakthrough_ratio_max": float(finite.max()) if finite.size else None,
+            "breakthrough_max_ratio": float(finite.max()) if finite.size else None,
         }
         series = {
             f"{self.daughter} available": result.available(grid),

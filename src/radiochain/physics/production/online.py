@@ -60,6 +60,7 @@ from radiochain.physics.production.parameters import (
     parameter,
     parse_date,
 )
+from radiochain.physics.production.presentation import with_statistic
 from radiochain.physics.production.routes_lu177 import check_neutrons
 from radiochain.physics.production.solver import Step, nuclide_set
 from radiochain.physics.production.uncertainty import (
@@ -186,6 +187,7 @@ OUTAGES = ParameterSpec(
     "with --start ('2026-03-01/2026-03-20'); repeatable",
     option="--outage",
     parser=_outages_parameter,
+    json_unit="_s",
 )
 
 
@@ -216,9 +218,10 @@ class OnlineResult:
         One row per target (index ``target``): ``insertion_s``, ``withdrawal_s`` since the
         start (and ``insertion``/``withdrawal`` timestamps when a start date was given),
         ``full_power_s`` in core; at withdrawal ``activity_eob_bq``,
-        ``specific_activity_eob_bq_per_g``, ``lu177m_ratio_eob``; ``cooling`` after withdrawal
+        ``specific_activity_eob_bq_per_g``, ``lu177m_eob_ratio``; ``cooling`` after withdrawal
         ``activity_bq``, ``specific_activity_bq_per_g``, ``lu177m_ratio``; with samples each
-        value as ``<column>_median``, ``_p05``, ``_p95`` instead.
+        value as ``activity_eob_median_bq``, ``activity_eob_p05_bq``, ``activity_eob_p95_bq``
+        (the statistic before the unit) instead.
     target_atoms : dict of str to float
         Atoms per isotope of a fresh target.
     dataset : str
@@ -296,7 +299,7 @@ def _lu_columns(
     return {
         f"activity{suffix}_bq": values.activity.reshape(targets, samples),
         f"specific_activity{suffix}_bq_per_g": values.specific_activity.reshape(targets, samples),
-        f"lu177m_ratio{suffix}": values.ratio("Lu-177m").reshape(targets, samples),
+        f"lu177m{suffix}_ratio": values.ratio("Lu-177m").reshape(targets, samples),
     }
 
 
@@ -323,9 +326,9 @@ def _stream_table(
     for column, array in columns.items():
         if sampled:
             stats = [summarize(row) for row in array]
-            table[f"{column}_median"] = [s.median for s in stats]
-            table[f"{column}_p05"] = [s.low for s in stats]
-            table[f"{column}_p95"] = [s.high for s in stats]
+            table[with_statistic(column, "median")] = [s.median for s in stats]
+            table[with_statistic(column, "p05")] = [s.low for s in stats]
+            table[with_statistic(column, "p95")] = [s.high for s in stats]
         else:
             table[column] = array[:, 0]
     return table
@@ -525,10 +528,10 @@ class Lu177Online(ProductionRoute):
         if not isinstance(result, OnlineResult):
             raise InputError(f"{self.name}: report() needs an OnlineResult")
         table = result.table
-        suffix = "_median" if "activity_bq_median" in table else ""
-        activity = table[f"activity_bq{suffix}"].to_numpy(dtype=float)
-        specific = table[f"specific_activity_bq_per_g{suffix}"].to_numpy(dtype=float)
-        ratio = table[f"lu177m_ratio{suffix}"].to_numpy(dtype=float)
+        stat = "median" if "activity_median_bq" in table else ""
+        activity = table[with_statistic("activity_bq", stat)].to_numpy(dtype=float)
+        specific = table[with_statistic("specific_activity_bq_per_g", stat)].to_numpy(dtype=float)
+        ratio = table[with_statistic("lu177m_ratio", stat)].to_numpy(dtype=float)
         finite = np.isfinite(ratio)
         lam_ratio = np.where(finite, ratio, 0.0) * activity
         total = float(activity.sum())
@@ -539,7 +542,7 @@ class Lu177Online(ProductionRoute):
             "activity_mean_bq": float(activity.mean()),
             "activity_min_bq": float(activity.min()),
             "specific_activity_mean_bq_per_g": _nan_mean(specific),
-            "lu177m_ratio_max": float(np.max(ratio[finite])) if finite.any() else None,
+            "lu177m_max_ratio": float(np.max(ratio[finite])) if finite.any() else None,
         }
         times = table["withdrawal_s"].to_numpy(dtype=float)
         return RouteReport(

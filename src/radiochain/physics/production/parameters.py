@@ -183,6 +183,8 @@ class ParameterSpec:
         For ``kind="custom"``: reads the value (see :data:`CustomParser`).
     json_name : str
         The key's stem in JSON when it differs from ``name`` (the unit suffix is added).
+    json_unit : str
+        Unit suffix in JSON of a ``custom`` parameter (``"_s"``).
     """
 
     name: str
@@ -194,6 +196,7 @@ class ParameterSpec:
     option: str = ""
     parser: CustomParser | None = None
     json_name: str = ""
+    json_unit: str = ""
 
     @property
     def flag(self) -> str:
@@ -264,7 +267,7 @@ class ParameterSpec:
         stem = self.json_name or self.name
         if isinstance(value, Amount):
             return stem + _AMOUNT_SUFFIX[value.dimension]
-        return stem + _SUFFIX.get(self.kind, "")
+        return stem + (self.json_unit or _SUFFIX.get(self.kind, ""))
 
 
 def _read_time(spec: ParameterSpec, value: object) -> float:

@@ -19,7 +19,17 @@ from radiochain.units import Dimension, format_quantity
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MISSING", "event_rows", "format_value", "interval_text", "label", "value_rows"]
+__all__ = [
+    "MISSING",
+    "STATISTICS",
+    "event_rows",
+    "format_value",
+    "interval_text",
+    "label",
+    "split_statistic",
+    "value_rows",
+    "with_statistic",
+]
 
 MISSING = "—"
 """What a value that does not exist reads as."""
@@ -28,7 +38,7 @@ _LABELS = {
     "end_of_bombardment_s": "end of bombardment (since start)",
     "activity_eob_bq": "activity at end of bombardment",
     "specific_activity_eob_bq_per_g": "specific activity at end of bombardment",
-    "lu177m_ratio_eob": "Lu-177m / Lu-177 activity at end of bombardment",
+    "lu177m_eob_ratio": "Lu-177m / Lu-177 activity at end of bombardment",
     "lu176_burnup_fraction": "Lu-176 burnt up",
     "cooling_s": "cooling (to the reported point)",
     "activity_bq": "activity after cooling",
@@ -45,13 +55,13 @@ _LABELS = {
     "activity_min_bq": "activity, lowest",
     "activity_first_bq": "activity, first",
     "specific_activity_mean_bq_per_g": "specific activity, mean",
-    "lu177m_ratio_max": "Lu-177m / Lu-177 activity, highest",
+    "lu177m_max_ratio": "Lu-177m / Lu-177 activity, highest",
     "th229_activity_bq": "Th-229 in the cow",
     "milkings": "milkings",
     "elutions": "elutions",
-    "fraction_of_th229_max": "Ac-225 milked / Th-229 activity, highest",
+    "equilibrium_max_fraction": "Ac-225 milked / Th-229 activity, highest",
     "ra225_activity_eob_bq": "Ra-225 at end of bombardment",
-    "breakthrough_ratio_max": "parent / daughter in the eluate, highest",
+    "breakthrough_max_ratio": "parent / daughter in the eluate, highest",
     # table columns
     "time_s": "time",
     "insertion": "insertion",
@@ -60,7 +70,7 @@ _LABELS = {
     "withdrawal_s": "withdrawal",
     "full_power_s": "at full power",
     "activity_milking_bq": "Ac-225 at milking",
-    "fraction_of_th229": "milked / Th-229",
+    "equilibrium_fraction": "milked / Th-229",
     "ra225_removed_bq": "Ra-225 removed",
     "activity_elution_bq": "at elution",
     "column_parent_bq": "parent on the column",
@@ -68,15 +78,38 @@ _LABELS = {
     "breakthrough_ratio": "parent / daughter",
 }
 
-_PERCENTILES = ("_median", "_p05", "_p95")
+STATISTICS = ("median", "p05", "p95")
+"""Statistics of sampled columns, written before the unit: ``activity_eob_median_bq``."""
+_UNIT_SUFFIXES = ("_bq_per_g", "_bq", "_s", "_g", "_fraction", "_ratio")
+
+
+def with_statistic(key: str, statistic: str) -> str:
+    """``key`` with a statistic before its unit suffix (``"activity_eob_bq"``, ``"p05"`` ->
+    ``"activity_eob_p05_bq"``), so the key still ends with its unit; ``""`` leaves it."""
+    if not statistic:
+        return key
+    for suffix in _UNIT_SUFFIXES:
+        if key.endswith(suffix):
+            return f"{key[: -len(suffix)]}_{statistic}{suffix}"
+    return f"{key}_{statistic}"
+
+
+def split_statistic(key: str) -> tuple[str, str]:
+    """The inverse of :func:`with_statistic`: (key, statistic or ``""``)."""
+    for statistic in STATISTICS:
+        for suffix in (*_UNIT_SUFFIXES, ""):
+            infix = f"_{statistic}{suffix}"
+            if key.endswith(infix):
+                return key[: -len(infix)] + suffix, statistic
+    return key, ""
 
 
 def label(key: str) -> str:
     """A reader's name for a value or column key (``"activity at end of bombardment"``)."""
     if key in _LABELS:
         return _LABELS[key]
-    if key.endswith("_ratio_eob"):
-        return f"{_nuclide(key[: -len('_ratio_eob')])} / product activity at end of bombardment"
+    if key.endswith("_eob_ratio"):
+        return f"{_nuclide(key[: -len('_eob_ratio')])} / product activity at end of bombardment"
     if key.endswith("_ratio"):
         return f"{_nuclide(key[: -len('_ratio')])} / product activity after cooling"
     return key.replace("_", " ")
@@ -100,11 +133,9 @@ def _ratio(value: float) -> str:
 def format_value(key: str, value: object) -> str:
     """``value`` as text with the unit its ``key`` names (``"3.3 TBq"``, ``"1 d"``, ``"82 %"``).
 
-    Percentile suffixes (``_median``, ``_p05``, ``_p95``) are ignored for the unit.
+    A statistic in the key (``activity_median_bq``) is ignored for the unit.
     """
-    for suffix in _PERCENTILES:
-        if key.endswith(suffix):
-            key = key[: -len(suffix)]
+    key, _ = split_statistic(key)
     if value is None:
         return MISSING
     if isinstance(value, datetime.datetime):
@@ -150,8 +181,8 @@ def event_rows(
 ) -> tuple[list[str], list[list[str]]]:
     """A per-event table (milkings, elutions, targets) as headers and rows of text.
 
-    Sampled columns (``<key>_median``, ``_p05``, ``_p95``) become one column, the median with
-    its 90 % interval. Seconds columns are left out where a date column says the same.
+    Sampled columns (``activity_median_bq``, ``_p05_``, ``_p95_``) become one column, the median
+    with its 90 % interval. Seconds columns are left out where a date column says the same.
 
     Parameters
     ----------
@@ -171,14 +202,8 @@ def event_rows(
         row = [str(index)]
         for base, sampled in columns:
             if sampled:
-                row.append(
-                    interval_text(
-                        base,
-                        float(record[f"{base}_median"]),
-                        float(record[f"{base}_p05"]),
-                        float(record[f"{base}_p95"]),
-                    )
-                )
+                band = (float(record[with_statistic(base, stat)]) for stat in STATISTICS)
+                row.append(interval_text(base, *band))
             else:
                 row.append(format_value(base, record[base]))
         rows.append(row)
@@ -193,10 +218,8 @@ def _shown_columns(names: Sequence[str]) -> list[tuple[str, bool]]:
     for name in names:
         if name.removesuffix("_s") in dated and name.endswith("_s"):
             continue
-        base, sampled = name, False
-        for suffix in _PERCENTILES:
-            if name.endswith(suffix):
-                base, sampled = name[: -len(suffix)], True
+        base, statistic = split_statistic(name)
+        sampled = bool(statistic)
         if base not in seen:
             seen.add(base)
             out.append((base, sampled))

@@ -211,7 +211,7 @@ def _milking_table(result: ProductionResult, cooling: float, data: NuclearDatase
                 "time_s": w.time,
                 "activity_milking_bq": ac,
                 "th229_activity_bq": th_now,
-                "fraction_of_th229": ac / th_now,
+                "equilibrium_fraction": ac / th_now,
                 "ra225_removed_bq": ra,
                 "activity_bq": float(later[k]),
             }
@@ -245,7 +245,7 @@ class CowResult:
         The cow's inventory; its withdrawals are the milkings.
     table : DataFrame
         One row per milking: at the milking ``time_s``, ``activity_milking_bq`` (Ac-225 in the
-        product), ``th229_activity_bq`` (the cow then), ``fraction_of_th229`` (the first over
+        product), ``th229_activity_bq`` (the cow then), ``equilibrium_fraction`` (the first over
         the second: at most 1, the secular-equilibrium bound), ``ra225_removed_bq``; and
         ``activity_bq``, the product's Ac-225 ``cooling`` after the milking.
     th229_activity : float [Bq]
@@ -382,7 +382,7 @@ class Th229Cow(ProductionRoute):
             "activity_first_bq": float(table["activity_bq"].iloc[0]),
             "activity_mean_bq": float(table["activity_bq"].mean()),
             "activity_total_bq": float(table["activity_bq"].sum()),
-            "fraction_of_th229_max": float(table["fraction_of_th229"].max()),
+            "equilibrium_max_fraction": float(table["equilibrium_fraction"].max()),
         }
         history = result.history
         series: dict[str, FloatArray] = {
@@ -529,7 +529,7 @@ def _accelerator_report(route: ProductionRoute, result: object) -> RouteReport:
         "activity_bq": result.activity,
     }
     for name, ratio in result.impurity_ratio_eob.items():
-        values[f"{name.lower().replace('-', '')}_ratio_eob"] = ratio
+        values[f"{name.lower().replace('-', '')}_eob_ratio"] = ratio
     for name, ratio in result.impurity_ratio.items():
         values[f"{name.lower().replace('-', '')}_ratio"] = ratio
     if "Ra-225" in history.nuclides:
@@ -686,7 +686,7 @@ class Ac225Spallation(ProductionRoute):
         return {
             "activity_eob_bq": eob.activity,
             "activity_bq": end.activity,
-            "ac227_ratio_eob": eob.ratio("Ac-227"),
+            "ac227_eob_ratio": eob.ratio("Ac-227"),
         }
 
 

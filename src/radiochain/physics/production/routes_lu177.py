@@ -351,7 +351,7 @@ class Lu177Direct(ProductionRoute):
             "end_of_bombardment_s": result.end_of_bombardment,
             "activity_eob_bq": result.activity_eob,
             "specific_activity_eob_bq_per_g": result.specific_activity_eob,
-            "lu177m_ratio_eob": result.lu177m_ratio_eob,
+            "lu177m_eob_ratio": result.lu177m_ratio_eob,
             "lu176_burnup_fraction": result.lu176_burnup,
             "cooling_s": result.cooling,
             "activity_bq": float(later.activity[0]),
@@ -415,7 +415,7 @@ class Lu177Direct(ProductionRoute):
         return {
             "activity_eob_bq": eob.activity,
             "specific_activity_eob_bq_per_g": eob.specific_activity,
-            "lu177m_ratio_eob": eob.ratio("Lu-177m"),
+            "lu177m_eob_ratio": eob.ratio("Lu-177m"),
             "activity_bq": later.activity,
             "specific_activity_bq_per_g": later.specific_activity,
             "lu177m_ratio": later.ratio("Lu-177m"),
