@@ -167,9 +167,10 @@ def dosimetry_cmd(
         ),
     ] = "auto",
     out: Annotated[
-        Path | None,
+        str | None,  # text, not Path: '' must be refused, not read as '.'
         typer.Option(
             "--out",
+            metavar="DIR",
             help="Folder for regions.csv and, per patient, a report (HTML, PDF and PNG).",
         ),
     ] = None,

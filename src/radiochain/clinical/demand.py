@@ -126,7 +126,7 @@ def read_plans(frame: pd.DataFrame, source: str = "plans") -> list[Regimen]:
         A required column is missing or a value is invalid (with file, row and field).
     """
     from radiochain.clinical.columns import check_columns
-    from radiochain.clinical.tables import require_rows
+    from radiochain.clinical.tables import require_rows, row_number
 
     required = ("patient", "hospital", "product", "first_date", "cycles", "interval_d")
     check_columns(frame.columns, PLAN_COLUMNS, source)
@@ -139,7 +139,7 @@ def read_plans(frame: pd.DataFrame, source: str = "plans") -> list[Regimen]:
     require_rows(frame, source, "one row per patient")
     regimens = []
     for i, row in enumerate(frame.to_dict(orient="records")):
-        regimens.append(_regimen(row, f"{source}: row {i + 2}"))
+        regimens.append(_regimen(row, f"{source}: row {row_number(frame, i)}"))
     return regimens
 
 

@@ -28,7 +28,7 @@ from radiochain.clinical._data import table
 from radiochain.clinical.columns import check_columns, positive_number
 from radiochain.clinical.kinetics import ClinicalWarning, ExponentialSum, TacFit, fit_tac
 from radiochain.clinical.svalues import reference_mass, sphere_s_value
-from radiochain.clinical.tables import finite_column, require_rows
+from radiochain.clinical.tables import finite_column, require_rows, row_number
 from radiochain.errors import InputError, elide
 from radiochain.physics.datasets import DEFAULT_DATASET
 from radiochain.physics.nuclide import Nuclide
@@ -195,7 +195,7 @@ def read_tac_table(frame: pd.DataFrame, source: str = "TAC table") -> pd.DataFra
         blank = text.isna() | (text == "")
         if blank.any():
             row = int(np.flatnonzero(blank.to_numpy())[0])
-            raise InputError(f"{source}: row {row + 2}: field {column!r} is empty")
+            raise InputError(f"{source}: row {row_number(out, row)}: field {column!r} is empty")
         out[column] = text
     return out
 
@@ -205,11 +205,11 @@ def _base_column(frame: pd.DataFrame, column: str, factor: float, source: str) -
     values = finite_column(frame, column, source, minimum=0.0)
     empty = values.isna()
     if empty.any():
-        row = int(np.flatnonzero(empty.to_numpy())[0]) + 2
+        row = row_number(frame, int(np.flatnonzero(empty.to_numpy())[0]))
         raise InputError(f"{source}: row {row}: field {column!r} is empty (give a number >= 0)")
     scaled = values * factor
     if not np.isfinite(scaled.to_numpy()).all():
-        row = int(np.flatnonzero(~np.isfinite(scaled.to_numpy()))[0]) + 2
+        row = row_number(frame, int(np.flatnonzero(~np.isfinite(scaled.to_numpy()))[0]))
         raise InputError(f"{source}: row {row}: field {column!r} is too large")
     return scaled
 

@@ -46,8 +46,16 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "abs": np.abs,
     "max": np.maximum,
     "min": np.minimum,
-    "lower": lambda s: pd.Series(s).astype("string").str.lower(),
+    "lower": lambda s: _lower(s),
 }
+
+
+def _lower(values: Any) -> Any:
+    """Text in lower case, as an object array (missing values None, never a pandas NA)."""
+    lowered = pd.Series(values).astype("string").str.lower()
+    return np.array([None if pd.isna(v) else str(v) for v in lowered], dtype=object)
+
+
 _ARITY = {"abs": 1, "max": 2, "min": 2, "lower": 1}
 _ORDER = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
 
@@ -161,7 +169,7 @@ class Expression:
             with np.errstate(all="ignore"):
                 value = _eval(self.__dict__["_tree"], table)
                 array = np.broadcast_to(np.asarray(value), (len(table),)).astype(bool)
-        except (TypeError, ValueError, ArithmeticError) as err:
+        except (TypeError, ValueError, ArithmeticError, NotImplementedError) as err:
             text = sorted(n for n in self.names if not _is_numeric(table[n]))
             hint = (
                 f"column(s) {', '.join(text)} hold text; write numbers there"
@@ -223,7 +231,10 @@ def _check(node: ast.AST, expr: Expression) -> None:
         for op, right in zip(sub.ops, sub.comparators, strict=True)
         if isinstance(op, ast.In | ast.NotIn)
     }
+    called = {id(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
     for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id in _FUNCTIONS and id(sub) not in called:
+            raise InputError(f"{expr.describe()}: {sub.id} is a function (write {sub.id}(...))")
         if not isinstance(sub, allowed):
             raise InputError(
                 f"{expr.describe()} uses {type(sub).__name__}, which rules may not use "

@@ -28,7 +28,7 @@ import pandas as pd
 from radiochain.clinical._data import clinical_data_path
 from radiochain.clinical.columns import json_ready
 from radiochain.clinical.expressions import Expression
-from radiochain.clinical.tables import finite_column, require_rows
+from radiochain.clinical.tables import finite_column, require_rows, row_number
 from radiochain.errors import InputError, elide
 
 LESION_COLUMNS = ("patient", "lesion", "site", "size_mm")
@@ -290,7 +290,7 @@ def check_patient_table(patients: pd.DataFrame, source: str = "patient table") -
     table = _names(patients, ("patient",), source)
     twice = table["patient"][table["patient"].duplicated()]
     if len(twice):
-        row = int(twice.index[0]) + 2
+        row = row_number(table, int(twice.index[0]))
         raise InputError(
             f"{source}: row {row}: patient {elide(twice.iloc[0])!r} has a row already "
             "(one row per patient)"
@@ -304,7 +304,7 @@ def _names(frame: pd.DataFrame, columns: Sequence[str], source: str) -> pd.DataF
     for column in columns:
         empty = table[column].isna() | (table[column].astype("string").str.strip() == "")
         if empty.any():
-            row = int(np.flatnonzero(empty.to_numpy())[0]) + 2
+            row = row_number(table, int(np.flatnonzero(empty.to_numpy())[0]))
             raise InputError(f"{source}: row {row}: field {column!r} is empty (give a name)")
         table[column] = table[column].astype("string").str.strip()
     return table

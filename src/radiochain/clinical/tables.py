@@ -27,12 +27,11 @@ __all__ = [
     "parse_table",
     "read_table",
     "require_rows",
+    "row_number",
 ]
 
 TEXT_COLUMNS = ("patient", "region", "lesion", "hospital", "product", "site", "appointment")
 """Identifiers read as text, so that ``007`` stays ``007``."""
-
-_UNNAMED = "Unnamed: "
 
 
 def read_table(path: str | Path, *, what: str = "table") -> pd.DataFrame:
@@ -66,6 +65,8 @@ def read_table(path: str | Path, *, what: str = "table") -> pd.DataFrame:
 def parse_table(text: str, *, where: str = "table") -> pd.DataFrame:
     """Parse the text of a clinical CSV table (see :func:`read_table`).
 
+    Blank lines are skipped; :func:`row_number` gives the line of a row in the file.
+
     Parameters
     ----------
     text : str
@@ -78,31 +79,38 @@ def parse_table(text: str, *, where: str = "table") -> pd.DataFrame:
         No header, a row with more cells than the header, a quote left open, a header given
         twice, or a column with values but no header.
     """
-    _check_shape(text, where)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            skipinitialspace=True,
-            index_col=False,  # a trailing comma on every row must not shift the columns
-            keep_default_na=False,  # only an empty cell is missing: 'NA' is text
-            na_values=[""],
-            dtype=str,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as err:
-        reason = elide(" ".join(str(err).split()), 100)
-        raise InputError(f"{where}: not a readable CSV table ({reason})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = _drop_blank_unnamed(frame, where)
+    header, rows, lines = _records(text, where)
+    width = len(header)
+    cells = [[c.strip() for c in (row + [""] * width)[:width]] for row in rows]
+    frame = pd.DataFrame(cells, columns=range(width), dtype=object)
+    frame = frame.mask(frame == "", None) if len(frame) else frame
+    keep = _named_columns(header, frame, where)
+    frame = frame[keep]
+    frame.columns = [header[k] for k in keep]
     for column in frame.columns:
-        if column not in TEXT_COLUMNS:
-            frame[column] = _numbers_if_all(frame[column])
+        given = frame[column]
+        frame[column] = given.astype("str") if column in TEXT_COLUMNS else _numbers_if_all(given)
+    frame.attrs["lines"] = lines
     return frame
 
 
-def _check_shape(text: str, where: str) -> None:
-    """Check the header and the width of every row with the csv module (whose line numbers
-    are the user's)."""
-    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
+def row_number(frame: pd.DataFrame, position: int) -> int:
+    """The line in the file of the row at ``position`` (0-based) of a table read by
+    :func:`parse_table`; ``position + 2`` for other frames (one header line)."""
+    lines = frame.attrs.get("lines")
+    if isinstance(lines, list) and len(lines) == len(frame) and 0 <= position < len(lines):
+        return int(lines[position])
+    return position + 2
+
+
+def _records(text: str, where: str) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header (stripped), rows and the line each row starts on, checked with the csv module:
+    a header, no header twice, no row wider than the header (unless the extra cells are
+    empty: spreadsheets add trailing commas)."""
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True, strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
     try:
         header = [h.strip() for h in next(reader, [])]
         if not any(header):
@@ -115,46 +123,48 @@ def _check_shape(text: str, where: str) -> None:
         if twice:
             raise InputError(f"{where}: column {elide(twice[0])!r} appears twice in the header")
         width = len(header)
+        start = reader.line_num + 1
         for record in reader:
-            if len(record) > width and any(c.strip() for c in record[width:]):
-                raise InputError(
-                    f"{where}: row {reader.line_num} has {len(record)} cells, the header "
-                    f'{width} (quote a cell that contains a comma, e.g. "6,8 GBq", or write '
-                    "decimals with a point)"
-                )
+            if any(c.strip() for c in record):
+                if len(record) > width and any(c.strip() for c in record[width:]):
+                    raise InputError(
+                        f"{where}: row {start} has {len(record)} cells, the header {width} "
+                        '(quote a cell that contains a comma, e.g. "6,8 GBq", or write '
+                        "decimals with a point)"
+                    )
+                rows.append(record)
+                lines.append(start)
+            start = reader.line_num + 1
     except csv.Error as err:
         raise InputError(
             f"{where}: line {reader.line_num}: not a readable CSV table ({elide(str(err), 80)})"
         ) from None
+    return header, rows, lines
+
+
+def _named_columns(header: list[str], frame: pd.DataFrame, where: str) -> list[int]:
+    """Positions of the columns with a header; a column without one must be empty (a
+    trailing comma), else it is an error (a shifted row or a missing header cell)."""
+    keep = []
+    for k, name in enumerate(header):
+        if name:
+            keep.append(k)
+        elif frame[k].notna().any():
+            raise InputError(
+                f"{where}: column {k + 1} has values but no header (name it in the first line)"
+            )
+    return keep
 
 
 def _numbers_if_all(cells: pd.Series) -> pd.Series:
     """The column as numbers when every non-empty cell is one, else as it is (text)."""
     given = cells.notna()
     if not given.any():
-        return pd.to_numeric(cells, errors="coerce")
-    numbers = pd.to_numeric(cells.str.strip(), errors="coerce")
+        return pd.Series(np.nan, index=cells.index, dtype=float)
+    numbers = pd.to_numeric(cells, errors="coerce")
     if numbers[given].isna().any() or not np.isfinite(numbers[given].astype(float)).all():
-        return cells  # text, or '1e400': kept as written, for a message that quotes it
+        return cells.astype("str")  # text, or '1e400': kept as written, for a message
     return numbers
-
-
-def _drop_blank_unnamed(frame: pd.DataFrame, where: str) -> pd.DataFrame:
-    """Drop columns without a header and without values (trailing commas); a column with
-    values but no header is an error (a shifted row or a missing header cell)."""
-    blank = []
-    for k, column in enumerate(frame.columns):
-        if not column.startswith(_UNNAMED):
-            continue
-        values = frame.iloc[:, k]
-        if values.isna().all() or (values.astype(str).str.strip() == "").all():
-            blank.append(k)
-        else:
-            raise InputError(
-                f"{where}: column {k + 1} has values but no header (name it in the first line)"
-            )
-    keep = [k for k in range(frame.shape[1]) if k not in blank]
-    return frame.iloc[:, keep]
 
 
 def require_rows(frame: pd.DataFrame, where: str, example: str = "") -> None:
@@ -199,14 +209,15 @@ def finite_column(
         cell = raw.iloc[k]
         problem = "is not a number" if math.isnan(values.iloc[k]) else "is not a finite number"
         raise InputError(
-            f"{where}: row {k + 2}: field {elide(column)!r} = {elide(cell, 40)!r} {problem} "
-            "(write a number; leave the cell empty when the value is unknown)"
+            f"{where}: row {row_number(frame, k)}: field {elide(column)!r} = "
+            f"{elide(cell, 40)!r} {problem} (write a number; leave the cell empty when the "
+            "value is unknown)"
         )
     if minimum is not None and (values < minimum).any():
         k = int(np.flatnonzero((values < minimum).to_numpy())[0])
         problem = "is negative" if minimum == 0 else f"is below {minimum:g}"
         raise InputError(
-            f"{where}: row {k + 2}: field {elide(column)!r} = {values.iloc[k]:g} {problem} "
-            f"(give a value >= {minimum:g})"
+            f"{where}: row {row_number(frame, k)}: field {elide(column)!r} = "
+            f"{values.iloc[k]:g} {problem} (give a value >= {minimum:g})"
         )
     return values.where(given)
