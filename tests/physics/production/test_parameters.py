@@ -7,6 +7,7 @@ exist (2026-02-30); the documented limits of docs/nomenclature.md.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -198,3 +199,20 @@ def test_any_text_is_a_value_or_one_input_error(route: str, name: str, text: str
         return
     assert isinstance(parsed, kind)
     assert parsed.to_dict()  # a parsed value can always be shown
+
+
+def test_the_documented_parameter_table_lists_every_option() -> None:
+    """docs/production.md's table of options cannot drift from the specs."""
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[3] / "docs" / "production.md").read_text(encoding="utf-8")
+    start = doc.index("### Parameters")
+    table = doc[start : doc.index("\n### ", start + 1)]
+    rows = [line for line in table.splitlines() if line.startswith("| `--")]
+    documented = {
+        flag for row in rows for flag in re.findall(r"`(--[a-z0-9-]+)`", row.split("|")[1])
+    }
+    specs = parameter_specs()
+    assert documented == {spec.flag for spec, _ in specs.values()}
+    cooling = next(row for row in rows if row.startswith("| `--cooling`"))
+    assert "every route" in cooling
