@@ -20,10 +20,17 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from radiochain.errors import InfeasibleError
 from radiochain.network.core import Network
 from radiochain.planning import PlanOptions, PlanResult, PlanWeights, build_instance
+from radiochain.planning.greedy import greedy_choice
 from radiochain.planning.instance import HOURS_PER_DAY, Instance, unserved_reasons
-from radiochain.planning.milp import build_model, read_solution, solve_model
+from radiochain.planning.milp import (
+    build_model,
+    read_solution,
+    solution_from_choice,
+    solve_model,
+)
 from radiochain.planning.result import Choice, PlanStatus, assemble
 
 HOURS_PER_WEEK = 7 * HOURS_PER_DAY
@@ -107,20 +114,36 @@ def solve_plan(
     mip_gap: float = 0.005,
 ) -> tuple[Instance, Choice, PlanResult]:
     """Plan one week with the MILP and keep the solver's :class:`Choice` (per-delivery inputs
-    are not in :class:`PlanResult`'s tables)."""
+    are not in :class:`PlanResult`'s tables).
+
+    The MILP starts from the greedy plan, as :func:`radiochain.planning.plan` does, so a time
+    limit never leaves the stress test without a plan: if HiGHS ends without one of its own,
+    the greedy plan is the template (and the result says so).
+    """
     inst = build_instance(network, options or PlanOptions(days=7))
     model = build_model(inst, weights)
-    solver, report = solve_model(model, time_limit_s=time_limit_s, mip_gap=mip_gap)
-    choice, objective, status = read_solution(solver, model, inst)
+    greedy = greedy_choice(inst)
+    start = solution_from_choice(model, inst, greedy)
+    solver, report = solve_model(model, time_limit_s=time_limit_s, mip_gap=mip_gap, start=start)
+    method = "milp"
+    try:
+        choice, objective, status = read_solution(solver, model, inst)
+    except InfeasibleError:
+        choice, objective, status, method = greedy, None, PlanStatus.FEASIBLE, "greedy"
     result = assemble(
         inst,
         choice,
-        method="milp",
+        method=method,
         status=status if status else PlanStatus.FEASIBLE,
         objective=objective,
         report=report,
         reasons=unserved_reasons(inst),
     )
+    if method == "greedy":
+        result.notes.append(
+            f"the MILP ended without a plan ({report.message}); the stress test replays the "
+            "greedy plan"
+        )
     return inst, choice, result
 
 
