@@ -17,6 +17,7 @@ from radiochain.network.examples import load_example
 from radiochain.simulation import (
     PlanTemplate,
     StressTestOptions,
+    parse_target,
     read_scenario,
     stress_test,
 )
@@ -87,3 +88,49 @@ def test_qinshan_totals(china_week: tuple[Any, PlanTemplate]) -> None:
     got = _run(china_week, "no outage")
     assert got["appointments"] == appointments
     assert got["unserved_by_plan"] == unserved
+
+
+def test_qinshan_rolling_saving_is_the_tables_difference() -> None:
+    """'Re-planning alone ... saves N of the M': M and N follow from the table."""
+    rows = qinshan_table()
+    dispatch = next(v for k, v in rows.items() if "dispatch rule" in k)[2]
+    rolling = next(v for k, v in rows.items() if "rolling" in k)[2]
+    match = re.search(r"saves (\d+) of the (\d+)", SIMULATION)
+    assert match is not None
+    assert (int(match[1]), int(match[2])) == (dispatch - rolling, dispatch)
+
+
+def _percent(pattern: str) -> float:
+    match = re.search(pattern, SIMULATION, re.S)
+    assert match is not None, pattern
+    return float(match[1]) / 100
+
+
+def test_qinshan_reserve_sizing(china_week: tuple[Any, PlanTemplate]) -> None:
+    """'--size-reserve --target "P(missed > 0.5 %) < 50 %" finds ... (100 %)'."""
+    network, template = china_week
+    target = parse_target(re.search(r'--target "(P\(missed > 0\.5 %\) < 50 %)"', SIMULATION)[1])  # type: ignore[index]
+    options = StressTestOptions(weeks=6, runs=1, target=target)
+    result = stress_test(network, read_scenario(QINSHAN), options, template=template)
+    assert result.sizing is not None
+    assert result.sizing.reserve_fraction is not None
+    assert round(result.sizing.reserve_fraction, 2) == _percent(r"need\*\* \((\d+) %\)")
+
+
+def test_everyday_disruptions_reserve(china_week: tuple[Any, PlanTemplate]) -> None:
+    """'For everyday disruptions (china-2025-baseline.yaml, 500 runs x 52 weeks, seed 0), the
+    smallest reserve ... is 72 % ... (risk 4.2 %; 41 % of runs exceed 1 % without a reserve,
+    25 % with 50 %)'."""
+    network, template = china_week
+    scenario = read_scenario(QINSHAN.parent / "china-2025-baseline.yaml")
+    target = parse_target("P(missed > 1 %) < 5 %")
+    options = StressTestOptions(weeks=52, runs=500, seed=0, target=target)
+    sizing = stress_test(network, scenario, options, template=template).sizing
+    assert sizing is not None
+    assert sizing.reserve_fraction is not None
+    assert sizing.risk is not None
+    risk = {e["reserve_fraction"]: e["risk"] for e in sizing.evaluations}
+    assert round(sizing.reserve_fraction, 2) == _percent(r"is \*\*(\d+) %\*\* of\s+the weekly")
+    assert round(sizing.risk, 3) == _percent(r"\(risk ([\d.]+) %;")
+    assert round(risk[0.0], 2) == _percent(r"; (\d+) % of runs exceed 1 % without")
+    assert round(risk[0.5], 2) == _percent(r"without a reserve, (\d+) % with 50 %")
