@@ -29,9 +29,9 @@ import numpy as np
 
 from radiochain.errors import InputError, elide
 from radiochain.physics.datasets import DEFAULT_DATASET, NuclearDataset, get_dataset
+from radiochain.physics.production import presentation
 from radiochain.physics.production.base import FloatArray, ProductionRoute, RouteReport
 from radiochain.physics.production.parameters import RouteParameters
-from radiochain.physics.production.presentation import event_rows, value_rows
 from radiochain.physics.production.routes import get_route
 from radiochain.physics.production.uncertainty import (
     MAX_SAMPLE_WORK,
@@ -139,18 +139,19 @@ class RouteResult:
     def value_rows(self) -> list[tuple[str, str, str]]:
         """Headline values as text rows: (quantity, value with unit, median [5 %, 95 %])."""
         bands = {k: (i.median, i.low, i.high) for k, i in self.intervals.items()}
-        rows = value_rows(self.report.values, bands)
+        rows = presentation.value_rows(self.report.values, bands)
         product = self.product
         for name, ratio in self.report.impurity_ratios.items():
             if f"{name.lower().replace('-', '')}_ratio" not in self.report.values:
-                rows.append((f"{name} / {product} activity after cooling", _percent(ratio), ""))
+                shown = presentation.format_value("ratio", ratio)
+                rows.append((f"{name} / {product} activity after cooling", shown, ""))
         return rows
 
     def event_rows(self, max_rows: int | None = None) -> tuple[list[str], list[list[str]]] | None:
         """The per-event table as (headers, rows) of text with units, or None."""
         if self.report.table is None:
             return None
-        return event_rows(self.report.table, max_rows)
+        return presentation.event_rows(self.report.table, max_rows)
 
     def source_lines(self) -> list[str]:
         """Each datum with numbered references, then the references: ``"data X: item [1]"``,
@@ -182,12 +183,6 @@ class RouteResult:
         frame.attrs["unit"] = "Bq"
         frame.attrs["dataset"] = report.dataset
         return frame
-
-
-def _percent(value: float) -> str:
-    from radiochain.physics.production.presentation import format_value
-
-    return format_value("ratio", value)
 
 
 def _plain(value: object) -> Any:
