@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -157,3 +160,68 @@ def test_bed_limit_with_the_dose_rate_effect_is_kept() -> None:
     assert row["cumulative_bed_gy"] <= 28.0
     assert row["cumulative_bed_gy"] == pytest.approx(28.0, rel=1e-9)
     assert row["cumulative_bed_gy"] > row["cumulative_dose_gy"]
+
+
+# ---------------------------------------------------------------- patient files
+
+
+def test_read_patient_refuses_what_is_not_a_patient_file(tmp_path: Path) -> None:
+    from radiochain.clinical.activity import read_patient
+
+    cases = {
+        "list.yaml": ("- kidneys\n", "needs 'organs:'"),
+        "bomb.yaml": (
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n"
+                for p, n in zip("abcde", "bcdef", strict=True)
+            ),
+            "100,000",
+        ),
+        "syntax.yaml": ("organs: [\n", "not valid YAML"),
+        "date.yaml": ("regimen: {first_date: 2026-02-30}\n", "2026-02-30"),
+    }
+    for name, (text, message) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with pytest.raises(InputError, match=re.escape(message)):
+            read_patient(tmp_path / name)
+    (tmp_path / "latin.yaml").write_bytes("patient: José\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        read_patient(tmp_path / "latin.yaml")
+
+
+def test_patient_plan_to_dict_and_plans_row() -> None:
+    from radiochain.clinical.activity import plan_for_patient
+
+    spec = _patient(
+        patient="p07",
+        regimen={"hospital": "h", "product": "x", "first_date": "2026-03-02", "interval_d": 42},
+    )
+    result = plan_for_patient(spec, "p.yaml")
+    payload = result.to_dict()
+    json.dumps(payload, allow_nan=False)  # NaN (no BED for the marrow) became null
+    assert payload["patient"] == "p07"
+    assert {x["organ"] for x in payload["limits"]} >= {"kidneys", "red_marrow"}  # type: ignore[union-attr]
+    row = result.plans_row()
+    assert (row["patient"], row["cycles"]) == ("p07", result.plan.cycles)
+    without = plan_for_patient(_patient(), "p.yaml")
+    assert without.patient == "p"  # the file's stem
+    with pytest.raises(InputError, match="needs 'regimen:'"):
+        without.plans_row()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"cycles": 1000}, "at most 100"),
+        ({"max_cycles": 10**9}, "at most 100"),
+        ({"cycles": True}, "whole number"),
+        ({"max_activity": math.nan}, "max_activity"),
+        ({"min_activity": math.inf}, "min_activity"),
+    ],
+)
+def test_personalized_activity_validates_its_arguments(
+    kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(InputError, match=message):
+        personalized_activity([OrganKinetics("kidneys", 0.43e-9)], **kwargs)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -124,3 +125,70 @@ def test_plans_misspelt_column_is_an_error(header: str, guess: str) -> None:
     frame = _plan().assign(**{header: "6.8 GBq" if header == "activty" else 7})
     with pytest.raises(InputError, match=f"did you mean '{guess}'"):
         read_plans(frame)
+
+
+# ---------------------------------------------------------------- plans tables and the workflow
+
+
+def test_append_plan_appends_and_never_rewrites(tmp_path: Path) -> None:
+    from radiochain.clinical.demand import append_plan
+
+    path = tmp_path / "plans.csv"
+    row = {"patient": "q1", "hospital": "h", "product": "x", "first_date": "2026-03-02",
+           "cycles": 3, "interval_d": 42, "window_d": None, "activity": "7.40 GBq"}  # fmt: skip
+    append_plan(path, row)
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "patient,hospital,product,first_date,cycles,interval_d,window_d,activity",
+        "q1,h,x,2026-03-02,3,42,,7.40 GBq",
+    ]
+    before = path.read_bytes()
+    with pytest.raises(InputError, match="q1 has a plan already"):
+        append_plan(path, row)
+    assert path.read_bytes() == before  # nothing written
+    append_plan(path, {**row, "patient": "q2"})
+    assert path.read_bytes().startswith(before)
+    lesions = tmp_path / "lesions.csv"
+    lesions.write_text("patient,lesion,site,size_mm\np1,l1,bone,12\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a plans table"):
+        append_plan(lesions, row)
+
+
+def test_plans_to_demand_summary(tmp_path: Path) -> None:
+    from radiochain.clinical.demand import plans_to_demand
+    from radiochain.network.examples import copy_example
+    from radiochain.network.io import read_network
+
+    network = copy_example("tiny", tmp_path / "tiny")
+    plans = tmp_path / "plans.csv"
+    plans.write_text(
+        "patient,hospital,product,first_date,cycles,interval_d,window_d\n"
+        "p99,hospital-a,lu177-psma,2026-02-02,4,42,7\n\n"  # a blank line is skipped
+        "p98,hospital-b,lu177-psma,2026-02-03,2,42,7\n",
+        encoding="utf-8",
+    )
+    result = plans_to_demand(plans, network, tmp_path / "new")
+    # 4 cycles 42 d apart end 126 d after 2026-02-02; both ends counted: 127 d
+    assert result.to_dict() == {
+        "network": str(tmp_path / "new"),
+        "appointments_added": 6,
+        "patients": ["p98", "p99"],
+        "first_date": "2026-02-02",
+        "last_date": "2026-06-08",
+        "span_d": 127,
+    }
+    assert "p98-c2" in read_network(tmp_path / "new").demand.index
+    plans.write_text(
+        "patient,hospital,product,first_date,cycles,interval_d\n\n"
+        "p97,hospital-z,lu177-psma,2026-02-02,2,42\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"plans.csv: plan of patient p97: 'hospital-z'"):
+        plans_to_demand(plans, network, tmp_path / "newer")
+    plans.write_text(
+        "patient,hospital,product,first_date,cycles,interval_d\n\n"
+        "p97,hospital-a,lu177-psma,2026-02-30,2,42\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"plans.csv: row 3: field 'first_date'"):  # its line
+        plans_to_demand(plans, network, tmp_path / "newer")
+    assert not (tmp_path / "newer").exists()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -198,3 +201,80 @@ def test_wrong_nuclide_is_flagged() -> None:
         pytest.warns(UserWarning, match="slower than the physical decay of Lu-178"),
     ):
         region_dosimetry(tac)
+
+
+# ---------------------------------------------------------------- the dosimetry workflow
+
+
+def test_assess_dosimetry_keeps_warnings_in_the_result(tmp_path: Path) -> None:
+    import warnings
+
+    from radiochain.clinical.dosimetry import assess_dosimetry
+    from radiochain.clinical.kinetics import ClinicalWarning
+
+    tac = _tac(40.0, 0.0001, 7.4e9).assign(region="blood", kind="blood")  # MBq per mL
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = assess_dosimetry(tac, source="tac.csv")
+    assert not [w for w in caught if issubclass(w.category, ClinicalWarning)]
+    assert any("cross-dose" in note for note in result.warnings)  # marrow from blood: self only
+    payload = result.to_dict()
+    assert (payload["dataset"], payload["tac"], payload["out"]) == ("radiochain", "tac.csv", None)
+    json.dumps(payload, allow_nan=False)
+
+
+def test_dosimetry_result_writes_its_table(tmp_path: Path) -> None:
+    from radiochain.clinical.dosimetry import assess_dosimetry
+
+    result = assess_dosimetry(_tac(40.0, 0.02, 7.4e9))
+    files = result.write(tmp_path / "out", report=False)
+    assert files == {"regions": str(tmp_path / "out" / "regions.csv")}
+    table = pd.read_csv(tmp_path / "out" / "regions.csv")
+    assert table["region"].tolist() == ["kidneys"]
+    # mono-exponential, 2 % of 7.4 GBq with T_eff 40 h: TIA = A0 f T_eff / ln 2
+    expected = 0.02 * 7.4e9 * 40 * H / LN2
+    assert table["time_integrated_activity_bq_s"].iloc[0] == pytest.approx(expected, rel=1e-4)
+    assert result.out == tmp_path / "out"
+
+
+def test_dosimetry_uses_the_datasets_half_life() -> None:
+    # the trapezoid's tail after the last point is A_last T_phys / ln 2, with the half-life of
+    # the dataset chosen: Lu-177 6.6443 d (radiochain, ENSDF) or 6.647 d (ICRP-107)
+    from radiochain.clinical.dosimetry import assess_dosimetry
+
+    tac = _tac(40.0, 0.02, 7.4e9)
+    tia = {}
+    for dataset in ("radiochain", "icrp107"):
+        result = assess_dosimetry(tac, model="trapezoid", dataset=dataset)
+        assert (result.dataset, result.regions[0].nuclide) == (dataset, "Lu-177")
+        tia[dataset] = result.regions[0].fit.tia
+    last = float(tac["activity_mbq"].iloc[-1]) * 1e6
+    expected = last * (6.647 - 6.6443) * 86400 / LN2
+    assert tia["icrp107"] - tia["radiochain"] == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"administered_activity": math.nan}, "administered activity"),
+        ({"administered_activity": -7.4e9}, "administered activity"),
+        ({"model": "quadratic"}, "'quadratic' is not one of"),
+        ({"nuclide": "Lu-999"}, "Lu-999"),
+    ],
+)
+def test_region_dosimetry_validates_its_arguments(changes: dict[str, object], message: str) -> None:
+    tac = _tac(40.0, 0.02, 7.4e9).drop(columns="administered_activity_gbq")
+    with pytest.raises(InputError, match=re.escape(message)):
+        region_dosimetry(tac, **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [("lots", "'lots' is not a number"), ("inf", "not a finite number"), ("", "is empty")],
+)
+def test_tac_cells_that_are_not_numbers(cell: str, message: str) -> None:
+    from radiochain.clinical.tables import parse_table
+
+    text = f"patient,region,time_h,activity_mbq\np1,kidneys,4,100\np1,kidneys,24,{cell}\n"
+    with pytest.raises(InputError, match=rf"tac.csv: row 3: field 'activity_mbq'.*{message}"):
+        region_dosimetry(parse_table(text), administered_activity=7.4e9, source="tac.csv")

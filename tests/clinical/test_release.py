@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,7 +22,7 @@ from radiochain.clinical.release import (
     restriction_period,
     retention,
 )
-from radiochain.errors import InputError
+from radiochain.errors import InputError, RadiochainError
 from radiochain.physics.nuclide import Nuclide
 
 MCI = 3.7e7
@@ -185,3 +188,90 @@ def test_measured_rate_must_be_positive() -> None:
 def test_effective_half_life_cannot_exceed_the_physical() -> None:
     with pytest.raises(InputError, match="longer than the physical"):
         parse_retention("1:10 d", physical_half_life=Nuclide("Lu-177").half_life)
+
+
+# ---------------------------------------------------------------- the release workflow
+
+
+def test_assess_release_i131_matches_nureg_table_u1() -> None:
+    # NUREG-1556 Vol. 9 Table U.1: an I-131 patient may be released with up to 1.22 GBq (33 mCi)
+    from radiochain.clinical.release import assess_release
+
+    result = assess_release("I-131", 1e9)
+    assert result.decision.releasable
+    assert result.decision.max_activity_bq == pytest.approx(1.22e9, rel=0.01)
+    payload = result.to_dict()
+    assert payload["dataset"] == "radiochain"
+    assert isinstance(payload["dataset_version"], str)
+    assert "nuclear_data" not in payload
+    assert [r["time_after_release_h"] for r in payload["dose_rate_1m_usv_h"]] == [
+        0,
+        24,
+        48,
+        72,
+        168,
+    ]
+    assert {r["situation"] for r in payload["restrictions_computed"]} >= {"partner", "child"}
+    json.dumps(payload, allow_nan=False)  # plain values only
+
+
+@pytest.mark.parametrize(("dataset", "half_life_d"), [("radiochain", 6.6443), ("icrp107", 6.647)])
+def test_assess_release_decays_with_the_datasets_half_life(
+    dataset: str, half_life_d: float
+) -> None:
+    # Lu-177: 6.6443 d (ENSDF, the radiochain dataset), 6.647 d (ICRP-107)
+    from radiochain.clinical.release import assess_release
+
+    result = assess_release("Lu-177", 7.4e9, dataset=dataset)
+    assert result.dataset == dataset
+    rates = dict(result.dose_rates_usv_h)
+    assert rates[168.0] / rates[0.0] == pytest.approx(2 ** (-7 / half_life_d), rel=1e-9)
+
+
+def test_assess_release_published_restrictions_and_notes() -> None:
+    from radiochain.clinical.release import assess_release
+
+    result = assess_release(
+        "Lu-177", 7.4e9, agent="lu177-dotatate", constant="patient", clearance="0.5:4 h, 0.5:50 h"
+    )
+    # Levart et al. 2019: partners of inpatients kept apart for 8 days (95th percentile 15)
+    partner = next(r for r in result.restrictions_published if r["setting"] == "inpatient")
+    assert (partner["restriction_d"], partner["restriction_p95_d"]) == (8, 15)
+    assert any("counts twice" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"activity": math.nan}, "activity"),
+        ({"activity": -1e9}, "activity"),
+        ({"activity": 0.0}, "activity"),
+        ({"activity": math.inf}, "activity"),
+        ({"activity": 1e20}, "10 TBq"),
+        ({"measured_dose_rate": 0.0}, "measured-dose-rate"),
+        ({"measured_dose_rate": math.nan}, "measured-dose-rate"),
+        ({"released_after": -3600.0}, "release time"),
+        ({"released_after": math.nan}, "release time"),
+        ({"constant": "fast"}, "'point', 'patient'"),
+        ({"constant": 0.0}, "(0, 1000)"),
+        ({"constant": 5000.0}, "(0, 1000)"),
+        ({"rule": "eu"}, "unknown release rule"),
+        ({"dataset": "endf"}, "endf"),
+        ({"nuclide": "Lu-999"}, "Lu-999"),
+        ({"agent": "pluvicto"}, "no published restrictions"),
+        ({"clearance": "0.5"}, "fraction:half-life"),
+    ],
+)
+def test_assess_release_validates_its_arguments(changes: dict[str, object], message: str) -> None:
+    from radiochain.clinical.release import assess_release
+
+    args: dict[str, Any] = {"nuclide": "Lu-177", "activity": 7.4e9, **changes}
+    # an unknown dataset is a DataError; every other mistake an InputError (both exit 2)
+    expected = RadiochainError if "dataset" in changes else InputError
+    with pytest.raises(expected, match=re.escape(message)):
+        assess_release(args.pop("nuclide"), args.pop("activity"), **args)
+
+
+def test_release_decision_refuses_a_negative_activity() -> None:
+    with pytest.raises(InputError, match="activity"):
+        release_decision(-1.0, "Lu-177")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +10,13 @@ import pytest
 
 from radiochain.clinical._data import sources
 from radiochain.clinical.expressions import Expression
-from radiochain.clinical.stratify import builtin_rules, load_rule, resolve_rules, stratify
+from radiochain.clinical.stratify import (
+    builtin_rules,
+    load_rule,
+    parse_rule,
+    resolve_rules,
+    stratify,
+)
 from radiochain.errors import InputError
 
 LESIONS = pd.DataFrame(
@@ -196,3 +203,71 @@ def test_expression_handles_missing_values_as_unknown() -> None:
     result = Expression("a > b").evaluate(table)
     assert result.known.tolist() == [True, False, True]
     assert result.value.tolist() == [True, False, False]
+
+
+# ---------------------------------------------------------------- tables as users write them
+
+
+def test_text_in_a_lab_column_names_file_row_and_field() -> None:
+    from radiochain.clinical.tables import parse_table
+
+    labs = parse_table("patient,ki67_percent\np1,10\np2,high\n")
+    with pytest.raises(InputError, match=r"labs.csv: row 3: field 'ki67_percent' = 'high'"):
+        stratify(LESIONS, resolve_rules(["netter-1"]), labs, patients_source="labs.csv")
+
+
+def test_a_rule_comparing_a_text_column_with_numbers_is_named() -> None:
+    rule = parse_rule(
+        {
+            "rule": "mine",
+            "agent": "a",
+            "citation": "c",
+            "criteria": [{"id": "k", "lesions": "site > 1"}],
+        },
+        "mine.yaml",
+    )
+    with pytest.raises(InputError, match=r"les.csv: row 2: field 'site' = 'bone'.*rule mine"):
+        stratify(LESIONS, [rule], source="les.csv")
+
+
+def test_patient_table_checks() -> None:
+    from radiochain.clinical.stratify import check_patient_table
+
+    with pytest.raises(InputError, match="column patient missing"):
+        check_patient_table(pd.DataFrame({"id": ["p1"]}), "labs.csv")
+    with pytest.raises(InputError, match="'p1' has a row already"):
+        check_patient_table(pd.DataFrame({"patient": ["p1", "p1"]}), "labs.csv")
+
+
+def test_missing_column_hints_and_json() -> None:
+    from radiochain.clinical.stratify import missing_column_hints
+
+    table = LESIONS.rename(columns={"suvmax_psma": "SUVmax_PSMA"})
+    hints = missing_column_hints(resolve_rules(["vision"]), table, None, "les.csv")
+    assert hints == [
+        "les.csv: no column 'suvmax_psma' (read by vision); did you mean 'SUVmax_PSMA'?"
+    ]
+    result = stratify(LESIONS, resolve_rules(["vision", "therap"]))
+    payload = result.to_dict()
+    json.dumps(payload, allow_nan=False)
+    assert set(payload["eligible_agents"]) == {"p1", "p2", "p3"}  # type: ignore[arg-type]
+    assert len(payload["results"]) == 6  # type: ignore[arg-type]
+
+
+def test_an_empty_lesion_table_is_refused() -> None:
+    with pytest.raises(InputError, match="no rows below the header"):
+        stratify(LESIONS.iloc[:0], resolve_rules(["vision"]), source="les.csv")
+
+
+def test_rule_files_are_read_safely(tmp_path: Path) -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n" for p, n in zip("abcde", "bcdef", strict=True)
+    )
+    for name, data, message in (
+        ("bomb.yaml", bomb.encode(), "100,000"),
+        ("latin.yaml", "rule: café\n".encode("latin-1"), "not UTF-8"),
+        ("list.yaml", b"criteria: 5\nrule: r\nagent: a\ncitation: c\n", "must be a list"),
+    ):
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(InputError, match=message):
+            load_rule(tmp_path / name)

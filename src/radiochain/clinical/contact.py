@@ -94,7 +94,7 @@ class ContactRestriction:
         return {
             "situation": self.situation,
             "distance_m": self.distance_m,
-            "hours_per_day": self.hours_per_day,
+            "contact_per_day_h": self.hours_per_day,  # hours a day at that distance
             "constraint_msv": self.constraint_msv,
             "restriction_d": self.restriction_d,
             "source": self.source,
