@@ -464,3 +464,28 @@ def test_tac_misspelt_column_is_an_error(
     code, _, err = run(capsys, "dosimetry", str(path), "--administered", "7.4 GBq")
     assert code == 2
     assert f"did you mean {guess!r}?" in err
+
+
+def test_dosimetry_out_without_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tac = write_tac(tmp_path / "tac.csv")
+    out = tmp_path / "out"
+    code, stdout, err = run(
+        capsys, "dosimetry", str(tac), "--administered", "7.4 GBq", "--out", str(out),
+        "--no-report", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["regions.csv"]
+    assert json.loads(stdout)["files"] == {"regions": str(out / "regions.csv")}
+    code, _, err = run(capsys, "dosimetry", str(tac), "--administered", "7.4 GBq", "--out", "")
+    assert code == 2
+    assert "--out: empty path" in err
+
+
+def test_release_names_the_dataset(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "release", "Lu-177", "7.4 GBq", "--dataset", "icrp107", "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["dataset"] == "icrp107"
+    assert "nuclear_data" not in payload
+    code, out, _ = run(capsys, "release", "Lu-177", "7.4 GBq")
+    assert "nuclear data radiochain" in out

@@ -226,7 +226,7 @@ def dosimetry_cmd(
 def _print_dosimetry(result: DosimetryResult, name: str) -> None:
     out = Table(title=f"Dosimetry of {name} ({result.nuclide})")
     for col in ("patient", "region", "model", "TIAC [h]", "T_eff [h]", "dose [Gy]", "Gy/GBq"):
-        out.add_column(col, justify="right")
+        out.add_column(escape(col), justify="right")
     for region in result.regions:
         r = region.to_dict()
         t_eff = r["effective_half_life_h"]
