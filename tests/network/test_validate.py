@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,9 +9,9 @@ import pandas as pd
 import pytest
 
 from radiochain.cli.main import main
-from radiochain.network import read_network
-from radiochain.network.examples import copy_example, synthetic_network
-from radiochain.network.io import write_network
+from radiochain.errors import InputError
+from radiochain.network import NetworkError, read_network
+from radiochain.network.examples import copy_example, load_example
 
 Edit = Callable[[dict[str, pd.DataFrame]], None]
 
@@ -44,7 +43,7 @@ CASES = [
     ),
     (
         _set("lanes", 0, "transit_time_h", "-2"),
-        "error: lanes.csv:2: transit_time_h: -2 is out of range (must be > 0)",
+        "error: lanes.csv:2: transit_time_h: -2 h is out of range (must be > 0)",
     ),
     (
         _set("lanes", 0, "transit_time_h", "2 parsecs"),
@@ -82,7 +81,7 @@ CASES = [
     ),
     (
         _set("sites", 2, "latitude_deg", "95"),
-        "error: sites.csv:4: latitude_deg: 95 is out of range",
+        "error: sites.csv:4: latitude_deg: 95 deg is out of range",
     ),
     (
         _set("sites", 2, "kind", "clinic"),
@@ -136,6 +135,43 @@ CASES = [
         _set("demand", 0, "hospital", "pharmacy"),
         "warning: demand.csv:2: hospital: site 'pharmacy' is a radiopharmacy",
     ),
+    # values that parse but are surely a unit mistake
+    (
+        _set("products", 0, "dose_activity_bq", "7.4"),
+        "error: products.csv:2: dose_activity_bq: '7.4' is 7.4 Bq (a bare number in this column "
+        "is in Bq): less than 1 MBq, too little for a dose; surely a unit mistake "
+        "(did you mean '7.4 GBq'",
+    ),
+    (
+        _set("demand", 6, "prescribed_activity_bq", "6.8 kBq"),
+        "error: demand.csv:8: prescribed_activity_bq: '6.8 kBq' is 6800 Bq: less than 1 MBq",
+    ),
+    (
+        _set("processes", 0, "batch_max_bq", "60"),
+        "error: processes.csv:2: batch_max_bq: '60' is 60 Bq (a bare number in this column is "
+        "in Bq): less than 1 MBq, too little for a batch; surely a unit mistake "
+        "(did you mean '60 GBq' or '60 MBq'?)",
+    ),
+    (
+        _set("producers", 0, "capacity_per_delivery_bq", "80"),
+        "error: producers.csv:2: capacity_per_delivery_bq: '80' is 80 Bq",
+    ),
+    (
+        _set("licences", 0, "possession_limit_bq", "20"),
+        "error: licences.csv:2: possession_limit_bq: '20' is 20 Bq",
+    ),
+    (
+        _set("products", 0, "shelf_life_h", "30 s"),
+        "error: products.csv:2: shelf_life_h: '30 s' is 30 s: shorter than a minute",
+    ),
+    (
+        _set("lanes", 1, "transit_time_h", "0.001"),
+        "error: lanes.csv:3: transit_time_h: '0.001' is 3.6 s: shorter than a minute",
+    ),
+    (
+        _set("processes", 0, "synthesis_time_h", "0.01"),
+        "error: processes.csv:2: synthesis_time_h: '0.01' is 36 s: shorter than a minute",
+    ),
 ]
 
 
@@ -185,13 +221,84 @@ def test_cli_validate_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "no such network folder" in capsys.readouterr().err
 
 
-def test_load_and_validate_3000_hospitals_under_a_second(tmp_path: Path) -> None:
-    folder = write_network(synthetic_network(3000, seed=11), tmp_path / "big")
-    start = time.perf_counter()
-    report = read_network(folder).validate()
-    elapsed = time.perf_counter() - start
-    assert report.ok
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
+def test_cited_sources_must_exist_even_without_a_sources_table(tmp_path: Path) -> None:
+    folder = copy_example("tiny", tmp_path / "net")
+    (folder / "sources.csv").unlink()
+    problems = [str(p) for p in read_network(folder).validate().errors]
+    cited = sum(len(frame) for frame in load_example("tiny").tables.values() if "source" in frame)
+    unknown = [p for p in problems if ": source: unknown source key" in p]
+    assert len(unknown) == cited + 1  # the product row cites two keys
+    assert (
+        "sites.csv:2: source: unknown source key 'tiny' (there is no sources table: add "
+        in (unknown[0])
+    )
+
+
+def test_blank_sources_are_not_problems(tmp_path: Path) -> None:
+    def blank(tables: dict[str, pd.DataFrame]) -> None:
+        for frame in tables.values():
+            if "source" in frame.columns:
+                frame["source"] = ""
+
+    assert not [p for p in broken(tmp_path, blank) if "source" in p]
+
+
+def test_plausible_values_and_other_nuclides_pass(tmp_path: Path) -> None:
+    """1 MBq and one minute are floors, not guesses: an Ac-225 dose of 8 MBq, a Ga-68 dose of
+    150 MBq and a one-minute synthesis are fine; the suggestion for an Ac-225 dose written
+    as a bare '8' leaves out 8 GBq (more than Ac-225's A2)."""
+
+    def edit(tables: dict[str, pd.DataFrame]) -> None:
+        tables["products"].loc[0, "dose_activity_bq"] = "150 MBq"
+        tables["processes"].loc[0, "synthesis_time_h"] = "1 min"
+
+    assert not [p for p in broken(tmp_path, edit) if "unit mistake" in p]
+
+    def ac225(tables: dict[str, pd.DataFrame]) -> None:
+        tables["products"].loc[0, "nuclide"] = "Ac-225"
+        tables["products"].loc[0, "dose_activity_bq"] = "8"
+
+    problems = [p for p in broken(tmp_path / "ac", ac225) if "dose_activity_bq" in p]
+    assert any(p.endswith("(did you mean '8 MBq'?)") for p in problems), problems
+
+
+def test_strict_reading_refuses_a_network_with_errors(tmp_path: Path) -> None:
+    def two(tables: dict[str, pd.DataFrame]) -> None:
+        tables["products"].loc[0, "dose_activity_bq"] = "7.4"
+        tables["sites"].loc[2, "latitude_deg"] = "95"
+
+    broken(tmp_path, two)
+    folder = tmp_path / "net"
+    network = read_network(folder)  # not strict: read, problems kept
+    assert len(network.validate().errors) == 2
+    with pytest.raises(NetworkError) as info:
+        read_network(folder, strict=True)
+    message = str(info.value)
+    assert isinstance(info.value, InputError)
+    assert info.value.exit_code == 2
+    assert "the network has 2 error(s), first: sites.csv:4: latitude_deg: 95 deg" in message
+    assert f"radiochain network validate {folder}" in message or "…" in message
+    assert "\n" not in message
+    assert len(message) <= 300
+    assert len(info.value.problems) == 2
+    with pytest.raises(NetworkError, match="2 error"):
+        network.require_valid()
+
+
+def test_strict_reading_passes_warnings(tmp_path: Path) -> None:
+    folder = copy_example("tiny", tmp_path / "net")
+    text = (folder / "products.csv").read_text(encoding="utf-8")
+    (folder / "products.csv").write_text(text.replace("7.4 GBq", "1 TBq"), encoding="utf-8")
+    network = read_network(folder, strict=True)  # a dose above A2 is a warning
+    assert network.require_valid().warnings
+
+
+def test_strict_message_stays_one_short_line_for_long_values(tmp_path: Path) -> None:
+    broken(tmp_path, _set("lanes", 1, "to_site", "x" * 5000))
+    with pytest.raises(NetworkError) as info:
+        read_network(tmp_path / "net", strict=True)
+    assert len(str(info.value)) <= 300
+    assert "…" in str(info.value)
 
 
 def test_cli_show_and_example(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -233,7 +340,7 @@ def test_cli_refuses_folders_that_are_not_networks(
     assert main(["example", "tiny", str(tmp_path / "file.txt")]) == 2
     assert "is a file" in capsys.readouterr().err
     assert main(["example", "synthetic", str(tmp_path / "file.txt")]) == 2
-    assert "not an empty folder" in capsys.readouterr().err
+    assert "is a file" in capsys.readouterr().err
 
 
 def test_line_numbers_count_blank_lines_and_duplicate_columns_are_named(tmp_path: Path) -> None:

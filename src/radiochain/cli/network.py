@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,7 +12,7 @@ from rich.table import Table
 from radiochain.cli.common import JsonOption
 from radiochain.cli.common import console as make_console
 from radiochain.cli.common import print_json as _print_json
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide
 from radiochain.units import format_quantity
 
 network_app = typer.Typer(
@@ -21,15 +21,22 @@ network_app = typer.Typer(
     no_args_is_help=True,
 )
 
+NetworkArgument = Annotated[
+    str, typer.Argument(metavar="PATH", help="Network folder (or .json export).")
+]
+
+
+def _dataset_keys(network: Any) -> dict[str, str]:
+    data = network.dataset
+    return {"dataset": data.name, "dataset_version": data.version}
+
 
 @network_app.command("validate")
-def validate(
-    path: Annotated[Path, typer.Argument(help="Network folder (or .json export).")],
-    as_json: JsonOption = False,
-) -> None:
+def validate(path: NetworkArgument, as_json: JsonOption = False) -> None:
     """List every problem of a network: file:row: field: what is wrong (what would be right).
 
-    Exit code 2 if there is any error; warnings alone exit 0.
+    The problems are the result: they are printed on stdout (with --json, one document), one
+    per line. Exit code 2 if there is any error; warnings alone exit 0.
     """
     from radiochain.network.io import read_network
 
@@ -39,6 +46,7 @@ def validate(
         _print_json(
             {
                 "network": network.name,
+                **_dataset_keys(network),
                 "errors": len(report.errors),
                 "warnings": len(report.warnings),
                 "problems": [p.to_dict() for p in report],
@@ -54,12 +62,34 @@ def validate(
         raise typer.Exit(2)
 
 
+def _figure_file(value: str | None, option: str) -> Path | None:
+    """A figure file to write, checked before any work: a .png, .html or .pdf name in a folder
+    that can be written."""
+    from radiochain.files import output_folder
+    from radiochain.reports.figures import FIGURE_SUFFIXES
+
+    if value is None:
+        return None
+    if value.strip() == "":
+        raise InputError(f"{option}: empty path (give a .png, .html or .pdf file)")
+    path = Path(value)
+    shown = elide(value)
+    if path.suffix.lower() not in FIGURE_SUFFIXES:
+        raise InputError(f"{option} {shown}: use a .png, .html or .pdf file name")
+    if path.is_dir():
+        raise InputError(f"{option} {shown}: is a folder (give a file name)")
+    output_folder(path.parent, what=f"{option} {shown}: folder")
+    return path
+
+
 @network_app.command("show")
 def show(
-    path: Annotated[Path, typer.Argument(help="Network folder (or .json export).")],
+    path: NetworkArgument,
     map_file: Annotated[
-        Path | None,
-        typer.Option("--map", help="Draw sites and lanes to a .png, .html or .pdf file."),
+        str | None,
+        typer.Option(
+            "--map", metavar="FILE", help="Draw sites and lanes to a .png, .html or .pdf file."
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -67,17 +97,24 @@ def show(
     from radiochain.network.io import read_network
     from radiochain.network.summary import summarize
 
+    figure = _figure_file(map_file, "--map")
     network = read_network(path)
     summary = summarize(network)
-    if map_file is not None:
+    files: dict[str, str] = {}
+    if figure is not None:
         from radiochain.reports.figures import save_figure
         from radiochain.reports.maps import network_map
 
         title = f"{network.name}: sites and lanes"
-        summary["map"] = str(save_figure(network_map(network, title), map_file, title=title))
+        files["map"] = str(save_figure(network_map(network, title), figure, title=title))
+    summary["files"] = files
     if as_json:
         _print_json(summary)
         return
+    _print_summary(network, summary)
+
+
+def _print_summary(network: Any, summary: dict[str, Any]) -> None:
     console = make_console()
     console.print(
         f"[bold]{network.name}[/bold] ({network.timezone}, nuclear data {network.dataset.label})"
@@ -101,8 +138,8 @@ def show(
             "no capacity" if share is None else f"{share:.0%}",
         )
     console.print(table)
-    if "map" in summary:
-        console.print(f"map written to {summary['map']}")
+    if "map" in summary["files"]:
+        console.print(f"map written to {summary['files']['map']}")
 
 
 def example(
@@ -112,29 +149,25 @@ def example(
             help="'tiny', 'china-2025', 'synthetic', or 'clinical' (clinical command inputs)."
         ),
     ],
-    directory: Annotated[Path, typer.Argument(help="Folder to write the network into.")],
-    hospitals: Annotated[int, typer.Option(help="Hospitals of a synthetic network.")] = 100,
-    seed: Annotated[int, typer.Option(help="Seed of a synthetic network.")] = 0,
+    directory: Annotated[
+        str, typer.Argument(metavar="DIR", help="New or empty folder to write into.")
+    ],
+    hospitals: Annotated[
+        int | None,
+        typer.Option(help="Hospitals of a synthetic network: 1 to 100,000 (default 100)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed of a synthetic network: >= 0 (default 0).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write a bundled example network (or a generated 'synthetic' one) to a folder."""
-    from radiochain.network.examples import copy_example, synthetic_network
-    from radiochain.network.io import write_network
+    from radiochain.network.examples import write_example
 
-    if name == "clinical":
-        from radiochain.network.examples import copy_clinical_inputs
-
-        written = copy_clinical_inputs(directory)
-    elif name == "synthetic":
-        if seed < 0:
-            raise InputError(f"--seed {seed}: give a whole number >= 0")
-        if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-            raise InputError(f"{directory}: is not an empty folder (choose a new folder)")
-        written = write_network(synthetic_network(hospitals, seed=seed), directory)
-    else:
-        written = copy_example(name, directory)
+    written = write_example(name, directory, hospitals=hospitals, seed=seed)
+    files = {p.name: str(p) for p in sorted(written.iterdir()) if p.is_file()}
     if as_json:
-        _print_json({"example": name, "path": str(written)})
+        _print_json({"example": name, "out": str(written), "files": files})
     else:
         sys.stdout.write(f"example {name!r} written to {written}\n")
 

@@ -13,12 +13,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from radiochain.errors import InputError, elide
+from radiochain.errors import MESSAGE_LIMIT, InputError, elide
 from radiochain.network.parse import cell_text, empty_table, parse_table
-from radiochain.network.problems import Problem, Report
+from radiochain.network.problems import Place, Problem, Report
 from radiochain.network.schema import TableSchema, schemas
 from radiochain.physics.datasets import DEFAULT_DATASET, NuclearDataset, get_dataset
 from radiochain.physics.decay import decay_factor
+
+META_FILE = "network.yaml"
+"""The metadata file of a network folder."""
 
 
 class NetworkError(InputError):
@@ -34,13 +37,11 @@ class NetworkError(InputError):
         """One line for a network with errors: where it is, how many errors, the first one
         (file, row, field), and the command that lists them all."""
         errors = [p for p in problems if p.level == "error"]
-        first = elide(str(errors[0]), 170) if errors else "none"
-        shown = elide(where, 50)
-        return cls(
-            f"{shown}: the network has {len(errors)} error(s), first: {first} "
-            f"(all of them: radiochain network validate {shown})",
-            errors,
-        )
+        shown = elide(where, 40)
+        head = f"{shown}: the network has {len(errors)} error(s), first: "
+        tail = f" (all of them: radiochain network validate {shown})"
+        first = elide(str(errors[0]), MESSAGE_LIMIT - len(head) - len(tail)) if errors else "none"
+        return cls(head + first + tail, errors)
 
 
 class Network:
@@ -77,7 +78,19 @@ class Network:
         self.dataset_name = dataset
         self.extra_meta: dict[str, Any] = {}
         self._tables: dict[str, pd.DataFrame] = {t: empty_table(s) for t, s in schemas().items()}
-        self.lines: dict[str, dict[str, int]] = {}
+        self.places: dict[str, Place] = {}
+        """Where each table's rows are in the user's files (for messages)."""
+        self.meta_place: tuple[str, str | None] = (META_FILE, None)
+        """(file, row) of the metadata in messages: ``network.yaml`` or ``("net.json",
+        "network")``."""
+        self.cells: dict[str, pd.DataFrame] = {}
+        """The cell text as the user wrote it, per table (row names as index, the file's
+        columns); the writers give it back for every value that has not changed since."""
+        self.as_read: dict[str, pd.DataFrame] = {}
+        """The typed values the cells were read as (to tell which values changed since)."""
+        self.meta_text: str | None = None
+        """The text of ``network.yaml`` as read; written back while :meth:`meta` is as read."""
+        self.meta_as_read: dict[str, Any] | None = None
         self.read_problems: list[Problem] = []
         self.origin: Path | None = None
 
@@ -92,6 +105,17 @@ class Network:
     def tables(self) -> dict[str, pd.DataFrame]:
         """All component tables by name (``sites``, ``lanes``...)."""
         return self._tables
+
+    def place(self, table: str) -> Place:
+        """Where the rows of ``table`` are in the user's files (the table's CSV file and line
+        numbers for a folder, places in the document for JSON)."""
+        return self.places.get(table) or Place(self.schema(table).file)
+
+    def keep_cells(self, table: str, cells: pd.DataFrame, typed: pd.DataFrame) -> None:
+        """Remember the text ``cells`` of ``table`` (indexed by row name) and the values they
+        were read as, so that writing gives the text back while a value is unchanged."""
+        self.cells[table] = cells
+        self.as_read[table] = typed.copy()
 
     @staticmethod
     def schema(table: str) -> TableSchema:
@@ -132,12 +156,17 @@ class Network:
         raw = pd.DataFrame(
             [{schema.index: name, **{k: cell_text(v) for k, v in attributes.items()}}], dtype=object
         )
-        row, _, problems = parse_table(schema, raw, self.dataset)
+        row, _, problems = parse_table(schema, raw, self.dataset, place=self.place(table))
         errors = [p for p in problems if p.level == "error"]
         if errors:
             raise NetworkError(str(errors[0]), errors)
         current = self._tables[table]
         self._tables[table] = row if current.empty else pd.concat([current, row])
+        text = raw.set_axis(pd.Index([name], name=schema.index))
+        if table in self.cells:  # the row's text joins the table's (values typed as given)
+            text = pd.concat([self.cells[table], text]).fillna("")
+            row = pd.concat([self.as_read[table], row])
+        self.keep_cells(table, text, row)
 
     # derived quantities -----------------------------------------------------------------------
     def product_nuclides(self) -> pd.Series:

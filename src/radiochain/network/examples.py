@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide
+from radiochain.files import output_folder
 from radiochain.network.core import Network
-from radiochain.network.io import read_network
+from radiochain.network.io import read_network, write_network
 from radiochain.network.parse import parse_table
 from radiochain.network.schema import schemas
 from radiochain.physics.datasets import bundled_data_path
@@ -24,10 +25,23 @@ EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius [km] (IUGG), for great-circle distances."""
 
 
+MAX_SYNTHETIC_HOSPITALS = 100_000
+"""Most hospitals a synthetic network may have (``--hospitals``; docs/nomenclature.md)."""
+
+GENERATED = ("synthetic", "clinical")
+"""Example names that are not bundled network folders: the generator and the clinical inputs."""
+
+
 def bundled_examples() -> dict[str, Path]:
     """Names and folders of the bundled example networks."""
     root = bundled_data_path("examples")
     return {p.name: p for p in sorted(root.iterdir()) if (p / "network.yaml").is_file()}
+
+
+def example_names() -> list[str]:
+    """Every name ``radiochain example`` takes: the bundled networks, then 'synthetic' and
+    'clinical'."""
+    return [*bundled_examples(), *GENERATED]
 
 
 def example_path(name: str) -> Path:
@@ -36,13 +50,12 @@ def example_path(name: str) -> Path:
     Raises
     ------
     InputError
-        No such example.
+        No such example (the message lists the names).
     """
     examples = bundled_examples()
     if name not in examples:
-        raise InputError(
-            f"unknown example {name!r} (bundled: {', '.join(examples)}; or 'synthetic')"
-        )
+        shown = f"unknown example {elide(name)!r}" if name.strip() else "empty example name"
+        raise InputError(f"{shown} (examples: {', '.join(example_names())})")
     return examples[name]
 
 
@@ -51,27 +64,73 @@ def load_example(name: str) -> Network:
     return read_network(example_path(name), strict=True)
 
 
+def _destination(destination: str | Path) -> Path:
+    """A new or empty folder to write an example into (created)."""
+    return output_folder(destination, what="DIR", empty=True)
+
+
 def copy_example(name: str, destination: str | Path) -> Path:
-    """Copy a bundled example folder to ``destination`` (created; must be empty if it exists)."""
+    """Copy a bundled example folder to ``destination`` (created; must be empty if it exists).
+
+    Raises
+    ------
+    InputError
+        Unknown example; the destination is empty, a file, not empty or not writable.
+    """
     source = example_path(name)
-    target = Path(destination)
-    if target.exists() and not target.is_dir():
-        raise InputError(f"{target}: is a file (give a new or empty folder)")
-    if target.exists() and any(target.iterdir()):
-        raise InputError(f"{target}: folder is not empty (choose a new folder)")
+    target = _destination(destination)
     shutil.copytree(source, target, dirs_exist_ok=True)
     return target
 
 
 def copy_clinical_inputs(destination: str | Path) -> Path:
     """Copy the illustrative inputs of the clinical commands (lesions, TAC, patient, plans)."""
-    target = Path(destination)
-    if target.exists() and not target.is_dir():
-        raise InputError(f"{target}: is a file (give a new or empty folder)")
-    if target.exists() and any(target.iterdir()):
-        raise InputError(f"{target}: folder is not empty (choose a new folder)")
+    target = _destination(destination)
     shutil.copytree(bundled_data_path("examples_clinical"), target, dirs_exist_ok=True)
     return target
+
+
+def write_example(
+    name: str, destination: str | Path, *, hospitals: int | None = None, seed: int | None = None
+) -> Path:
+    """Write an example into a new or empty folder: a bundled network (``tiny``,
+    ``china-2025``), a generated one (``synthetic``: ``hospitals`` default 100, ``seed``
+    default 0), or the inputs of the clinical commands (``clinical``).
+
+    Everything is checked before anything is written.
+
+    Raises
+    ------
+    InputError
+        Unknown or empty name (the names are listed), ``hospitals``/``seed`` given for an
+        example that is not generated or out of range, a destination that is empty, a file,
+        not empty or not writable.
+    """
+    if name not in example_names():
+        example_path(name)  # raises with the list of names
+    if name != "synthetic" and (hospitals is not None or seed is not None):
+        given = "--hospitals" if hospitals is not None else "--seed"
+        raise InputError(f"{given} applies to 'synthetic' only, not to example {name!r}")
+    if name == "synthetic":
+        count = 100 if hospitals is None else hospitals
+        root = 0 if seed is None else seed
+        _check_synthetic(count, root)
+        target = _destination(destination)
+        return write_network(synthetic_network(count, seed=root), target)
+    if name == "clinical":
+        return copy_clinical_inputs(destination)
+    return copy_example(name, destination)
+
+
+def _check_synthetic(hospitals: object, seed: object) -> None:
+    if not isinstance(hospitals, int) or isinstance(hospitals, bool):
+        raise InputError(f"--hospitals {elide(hospitals)!r}: give a whole number")
+    if not 1 <= hospitals <= MAX_SYNTHETIC_HOSPITALS:
+        raise InputError(
+            f"--hospitals {hospitals}: give 1 to {MAX_SYNTHETIC_HOSPITALS:,} hospitals"
+        )
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise InputError(f"--seed {elide(seed)}: give a whole number >= 0")
 
 
 def great_circle_km(
@@ -126,16 +185,20 @@ def synthetic_network(
     Parameters
     ----------
     hospitals : int
-        Number of hospitals (>= 1).
+        Number of hospitals, 1 to :data:`MAX_SYNTHETIC_HOSPITALS`.
     seed : int
-        Seed of the ``numpy.random.Generator``; the same seed gives the same network.
+        Seed (>= 0) of the ``numpy.random.Generator``; the same seed gives the same network.
+
+    Raises
+    ------
+    InputError
+        ``hospitals`` or ``seed`` out of range.
     week_start : date, optional
         Monday of the demand week (default 2026-01-05).
     doses_per_week : float
         Mean appointments per hospital per week.
     """
-    if hospitals < 1:
-        raise InputError(f"--hospitals must be at least 1, got {hospitals}")
+    _check_synthetic(hospitals, seed)
     rng = np.random.default_rng(seed)
     monday = week_start or date(2026, 1, 5)
     n = Network(

@@ -1,86 +1,63 @@
-"""Networks on disk: a folder of CSV files plus ``network.yaml``, or one JSON file.
+"""Networks on disk: a folder of CSV files plus ``network.yaml``, or one JSON file
+(:mod:`radiochain.network.jsonio`).
 
-Reading then writing gives the same files' content back (floats are written with full
-precision, so ``read(write(n))`` equals ``n`` exactly). Missing optional tables are empty.
+Reading then writing gives the user's files back: every cell keeps its text while its value
+is unchanged (``6.8 GBq`` stays ``6.8 GBq``), new and changed values are written with full
+precision, so ``read(write(n))`` equals ``n`` exactly. Missing optional tables are empty.
+Whatever is wrong with a file (bytes that are not UTF-8, YAML or CSV syntax, aliases that
+expand without end) becomes a :class:`Problem` naming the file, listed with the others.
 """
 
 from __future__ import annotations
 
 import csv
-import json
-import math
+import io
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from radiochain.errors import DataError, InputError
-from radiochain.network.core import Network
-from radiochain.network.parse import cell_text, format_column, parse_table
-from radiochain.network.problems import Problem
+from radiochain.errors import InputError, elide
+from radiochain.files import read_text
+from radiochain.network.cells import table_text
+from radiochain.network.core import META_FILE, Network
+from radiochain.network.jsonio import read_json, write_json
+from radiochain.network.meta import network_from_meta, read_meta_file
+from radiochain.network.parse import format_column, keyed_cells, parse_table
+from radiochain.network.problems import Place, Problem
 from radiochain.network.schema import schemas
-from radiochain.physics.datasets import get_dataset
 
-META_FILE = "network.yaml"
-META_KEYS = ("name", "description", "timezone", "nuclear_dataset")
+__all__ = [
+    "read_json",
+    "read_network",
+    "read_table_csv",
+    "write_extended",
+    "write_json",
+    "write_network",
+]
 
-
-def _read_meta(folder: Path) -> tuple[dict[str, Any], list[Problem]]:
-    import yaml
-
-    path = folder / META_FILE
-    if not path.is_file():
-        return {}, [
-            Problem(
-                "error",
-                META_FILE,
-                None,
-                "",
-                "file is missing",
-                "a network folder needs network.yaml with name, timezone, nuclear_dataset",
-            )
-        ]
-    try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except UnicodeDecodeError as err:
-        return {}, [
-            Problem(
-                "error",
-                META_FILE,
-                None,
-                "",
-                f"is not UTF-8 text ({err.reason})",
-                "save it as UTF-8",
-            )
-        ]
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        return {}, [
-            Problem("error", META_FILE, row, "", f"is not valid YAML: {err}", "fix the syntax")
-        ]
-    if not isinstance(meta, dict):
-        return {}, [
-            Problem(
-                "error",
-                META_FILE,
-                None,
-                "",
-                "must be a mapping of keys to values",
-                "write e.g. 'name: my-network'",
-            )
-        ]
-    return meta, []
+_FOLDER_HINT = "create one with 'radiochain example tiny DIR'"
 
 
-def read_table_csv(file: Path) -> tuple[pd.DataFrame, list[int], list[Problem]]:
+def read_table_csv(
+    file: Path, *, shown: str | None = None
+) -> tuple[pd.DataFrame, list[int], list[Problem]]:
     """A table file as text cells, the file line where each record starts (blank lines and
     quoted line breaks counted), and problems of its layout (duplicate or missing headers,
-    rows with too many cells). A UTF-8 byte-order mark is accepted."""
+    rows with too many cells) or of its bytes (not UTF-8, not CSV: the table is then empty).
+    A UTF-8 byte-order mark is accepted.
+
+    Parameters
+    ----------
+    file : Path
+    shown : str, optional
+        Name of the file in messages (default: its name).
+    """
+    name = shown or file.name
     problems: list[Problem] = []
-    with file.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
+    try:
+        text = read_text(file, what="table file")
+        reader = csv.reader(io.StringIO(text, newline=""))
         header = next(reader, None)
         rows: list[list[str]] = []
         starts: list[int] = []
@@ -92,18 +69,40 @@ def read_table_csv(file: Path) -> tuple[pd.DataFrame, list[int], list[Problem]]:
                 continue
             rows.append(record)
             starts.append(start)
+    except InputError as err:
+        message = str(err)
+        for prefix in (f"table file {elide(str(file))}: ", f"{elide(str(file))}: "):
+            message = message.removeprefix(prefix)
+        return pd.DataFrame(), [], [Problem("error", name, None, "", message)]
+    except csv.Error as err:
+        return (
+            pd.DataFrame(),
+            [],
+            [
+                Problem(
+                    "error",
+                    name,
+                    reader.line_num or None,
+                    "",
+                    f"cannot be read as CSV ({elide(str(err), 80)})",
+                    "save it as UTF-8 CSV with a header row",
+                )
+            ],
+        )
     if header is None:
         return pd.DataFrame(), [], problems
     names = [h.strip() for h in header]
     keep: list[int] = []
     seen: set[str] = set()
-    for k, name in enumerate(names):
-        if name in seen:
+    for k, column in enumerate(names):
+        if column in seen:
             problems.append(
-                Problem("error", file.name, 1, name, "column appears twice", "keep one of the two")
+                Problem(
+                    "error", name, 1, elide(column), "column appears twice", "keep one of the two"
+                )
             )
             continue
-        seen.add(name)
+        seen.add(column)
         keep.append(k)
     width = len(names)
     cells = []
@@ -112,7 +111,7 @@ def read_table_csv(file: Path) -> tuple[pd.DataFrame, list[int], list[Problem]]:
             problems.append(
                 Problem(
                     "error",
-                    file.name,
+                    name,
                     line,
                     "",
                     f"row has {len(record)} cells, the header {width}",
@@ -123,6 +122,39 @@ def read_table_csv(file: Path) -> tuple[pd.DataFrame, list[int], list[Problem]]:
         cells.append([padded[k] for k in keep])
     frame = pd.DataFrame(cells, columns=[names[k] for k in keep], dtype=object)
     return frame, starts, problems
+
+
+def _network_path(path: str | Path) -> Path:
+    """The path of a network as given, checked: a folder, or a ``.json`` file.
+
+    Raises
+    ------
+    InputError
+        Empty, missing, or a file that is not a JSON export.
+    """
+    if str(path).strip() == "":
+        raise InputError(
+            f"empty network path (give a network folder or a .json file; {_FOLDER_HINT})"
+        )
+    given = Path(path)
+    shown = elide(str(path))
+    if given.is_file():
+        if given.suffix.lower() == ".json":
+            return given
+        if given.name == META_FILE:
+            raise InputError(
+                f"{shown}: give the network folder that holds {META_FILE}, not the file"
+            )
+        raise InputError(
+            f"{shown}: is a file, not a network (give a network folder or a .json export; "
+            f"{_FOLDER_HINT})"
+        )
+    if not given.exists():
+        what = "network file" if given.suffix.lower() == ".json" else "network folder"
+        raise InputError(f"{shown}: no such {what} ({_FOLDER_HINT})")
+    if not given.is_dir():
+        raise InputError(f"{shown}: is not a folder or a .json file")
+    return given
 
 
 def read_network(path: str | Path, *, strict: bool = False) -> Network:
@@ -140,69 +172,44 @@ def read_network(path: str | Path, *, strict: bool = False) -> Network:
     Raises
     ------
     InputError
-        The path does not exist.
+        The path is empty, does not exist, or is neither a network folder nor a ``.json``
+        file (and, with ``strict``, the network has errors).
     """
-    path = Path(path)
-    if path.suffix.lower() == ".json" and path.is_file():
-        return read_json(path, strict=strict)
-    if not path.is_dir():
-        raise InputError(
-            f"{path}: no such network folder (create one with 'radiochain example tiny DIR')"
-        )
-    if not (path / META_FILE).is_file() and not any(
-        (path / s.file).is_file() for s in schemas().values()
+    folder = _network_path(path)
+    if folder.is_file():
+        return read_json(folder, strict=strict)
+    if not (folder / META_FILE).is_file() and not any(
+        (folder / s.file).is_file() for s in schemas().values()
     ):
         raise InputError(
-            f"{path}: not a network folder (no {META_FILE} and no table files; "
-            "create one with 'radiochain example tiny DIR')"
+            f"{elide(str(path))}: not a network folder (no {META_FILE} and no table files; "
+            f"{_FOLDER_HINT})"
         )
-    meta, problems = _read_meta(path)
-    dataset_name = str(meta.get("nuclear_dataset", "radiochain"))
-    try:
-        dataset = get_dataset(dataset_name)
-    except DataError as err:
-        problems.append(
-            Problem("error", META_FILE, None, "nuclear_dataset", str(err), "use 'radiochain'")
-        )
-        dataset_name = "radiochain"
-        dataset = get_dataset(dataset_name)
-    network = Network(
-        name=str(meta.get("name", path.name)),
-        description=str(meta.get("description", "")),
-        timezone=str(meta.get("timezone", "UTC")),
-        dataset=dataset_name,
-    )
-    network.extra_meta = {k: v for k, v in meta.items() if k not in META_KEYS}
-    network.origin = path
+    meta, meta_text, problems = read_meta_file(folder)
+    network, meta_problems = network_from_meta(meta, default_name=folder.name)
+    problems += meta_problems
+    network.meta_text = meta_text
+    network.meta_as_read = network.meta()
+    network.origin = Path(path)
     for table, schema in schemas().items():
-        file = path / schema.file
+        file = folder / schema.file
         if not file.is_file():
             continue
-        try:
-            raw, record_lines, read_problems = read_table_csv(file)
-        except (UnicodeDecodeError, csv.Error) as err:
-            problems.append(
-                Problem(
-                    "error",
-                    schema.file,
-                    None,
-                    "",
-                    f"cannot be read as CSV: {err}",
-                    "save it as UTF-8 CSV with a header row",
-                )
-            )
-            continue
+        raw, record_lines, read_problems = read_table_csv(file)
         problems += read_problems
-        frame, lines, table_problems = parse_table(schema, raw, dataset, line_numbers=record_lines)
+        frame, lines, table_problems = parse_table(
+            schema, raw, network.dataset, line_numbers=record_lines
+        )
         network.set_table(table, frame)
-        network.lines[table] = lines
+        network.places[table] = Place(schema.file, None, lines)
+        network.keep_cells(table, keyed_cells(schema, raw), frame)
         problems += table_problems
-    for extra in sorted(path.glob("*.csv")):
+    for extra in sorted(folder.glob("*.csv")):
         if extra.stem not in schemas():
             problems.append(
                 Problem(
                     "warning",
-                    extra.name,
+                    elide(extra.name),
                     None,
                     "",
                     "unknown table, ignored",
@@ -233,31 +240,41 @@ def _exact_dumper() -> type:
 
 
 def write_network(network: Network, path: str | Path) -> Path:
-    """Write ``network.yaml`` and one CSV per non-empty table into ``path`` (created)."""
+    """Write ``network.yaml`` and one CSV per non-empty table into ``path`` (created).
+
+    Every cell keeps the text it was read with while its value is unchanged (``6.8 GBq``
+    stays ``6.8 GBq``; a blank stays blank), in the columns and column order of the user's
+    files; ``network.yaml`` is written back as read while the metadata is unchanged. New rows
+    and changed values are written in the column's unit with full precision, so reading the
+    folder again gives the same network.
+    """
     import yaml
 
     folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    _ExactDumper = _exact_dumper()
-    (folder / META_FILE).write_text(
-        yaml.dump(network.meta(), Dumper=_ExactDumper, sort_keys=False, allow_unicode=True),
-        encoding="utf-8",
-    )
-    for table, frame in network.tables.items():
-        schema = schemas()[table]
-        file = folder / schema.file
-        if frame.empty:
-            if file.exists():
+    if network.meta_text is not None and network.meta() == network.meta_as_read:
+        meta_text = network.meta_text
+    else:
+        meta_text = yaml.dump(
+            network.meta(), Dumper=_exact_dumper(), sort_keys=False, allow_unicode=True
+        )
+    texts = {
+        schemas()[table].file: "".join(
+            [_csv_line(out.columns)]
+            + [_csv_line(row) for row in out.itertuples(index=False, name=None)]
+        )
+        for table, out in ((t, table_text(network, t)) for t, f in network.tables.items() if len(f))
+    }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / META_FILE).write_text(meta_text, encoding="utf-8", newline="")
+        for schema in schemas().values():
+            file = folder / schema.file
+            if schema.file in texts:
+                file.write_text(texts[schema.file], encoding="utf-8", newline="")
+            elif file.exists():
                 file.unlink()
-            continue
-        out = pd.DataFrame({schema.index: frame.index.astype(str)})
-        for attr in schema.attributes:
-            if attr.name != schema.index:
-                out[attr.name] = format_column(attr, frame[attr.name]).to_numpy()
-        lines = [_csv_line(out.columns)] + [
-            _csv_line(row) for row in out.itertuples(index=False, name=None)
-        ]
-        file.write_text("".join(lines), encoding="utf-8", newline="")
+    except OSError as err:
+        raise InputError(f"cannot write {elide(str(folder))} ({err.strerror or err})") from None
     return folder
 
 
@@ -274,72 +291,6 @@ def _csv_line(fields: Iterable[str]) -> str:
             text = '"' + text.replace('"', '""') + '"'
         cells.append(text)
     return ",".join(cells) + "\n"
-
-
-def _json_value(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def write_json(network: Network, path: str | Path) -> Path:
-    """Export the whole network to one JSON file (``{"network": meta, "tables": {...}}``)."""
-    payload = {
-        "network": network.meta(),
-        "tables": {
-            table: [
-                {schemas()[table].index: str(name), **{k: _json_value(v) for k, v in row.items()}}
-                for name, row in frame.iterrows()
-            ]
-            for table, frame in network.tables.items()
-            if not frame.empty
-        },
-    }
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(payload, indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8"
-    )
-    return path
-
-
-def read_json(path: str | Path, *, strict: bool = False) -> Network:
-    """Read a network exported by :func:`write_json`."""
-    path = Path(path)
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise InputError(f"{path}:{err.lineno}: not valid JSON: {err.msg}") from err
-    meta = payload.get("network", {})
-    network = Network(
-        name=str(meta.get("name", path.stem)),
-        description=str(meta.get("description", "")),
-        timezone=str(meta.get("timezone", "UTC")),
-        dataset=str(meta.get("nuclear_dataset", "radiochain")),
-    )
-    network.extra_meta = {k: v for k, v in meta.items() if k not in META_KEYS}
-    problems: list[Problem] = []
-    for table, rows in payload.get("tables", {}).items():
-        if table not in schemas():
-            problems.append(
-                Problem("warning", path.name, None, table, "unknown table, ignored", "")
-            )
-            continue
-        raw = pd.DataFrame(
-            [{k: cell_text(v) for k, v in row.items()} for row in rows], dtype=object
-        )
-        frame, _, table_problems = parse_table(schemas()[table], raw, network.dataset)
-        network.set_table(table, frame)
-        problems += table_problems
-    network.read_problems = problems
-    network.origin = path
-    if strict:
-        network.require_valid()
-    return network
 
 
 def write_extended(base: str | Path, network: Network, path: str | Path) -> Path:

@@ -15,8 +15,8 @@ from datetime import date, time
 import numpy as np
 import pandas as pd
 
-from radiochain.errors import RadiochainError
-from radiochain.network.problems import Problem
+from radiochain.errors import RadiochainError, elide
+from radiochain.network.problems import Place, Problem
 from radiochain.network.schema import Attribute, TableSchema
 from radiochain.physics.datasets import NuclearDataset
 from radiochain.units import parse_quantity, unit_factor
@@ -101,6 +101,20 @@ def _unparsable(values: pd.Series, check: Callable[[str], object]) -> list[tuple
     return bad
 
 
+def _text(values: pd.Series) -> pd.Series:
+    """Cells as Python text (object dtype: cheaper than Arrow strings for the many small
+    operations of parsing)."""
+    return pd.Series(
+        ["" if v is None or v is pd.NA or v != v else str(v) for v in values],
+        index=values.index,
+        dtype=object,
+    )
+
+
+def _strip(values: pd.Series) -> pd.Series:
+    return pd.Series([v.strip() for v in values], index=values.index, dtype=object)
+
+
 def parse_column(
     attr: Attribute, raw: pd.Series, dataset: NuclearDataset
 ) -> tuple[pd.Series, list[tuple[str, str, str, str]]]:
@@ -114,8 +128,8 @@ def parse_column(
     """
     kind = attr.base_type
     if kind == "string":  # free text is kept exactly as given
-        return raw.fillna("").astype(str), []
-    text = raw.fillna("").astype(str).str.strip()
+        return _text(raw), []
+    text = _strip(_text(raw))
     failures: list[tuple[str, str, str, str]] = []
     if kind == "float":
         numbers = pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
@@ -128,7 +142,7 @@ def parse_column(
                     (
                         str(name),
                         cell,
-                        f"{cell!r} is not a number",
+                        f"{elide(cell)!r} is not a number",
                         f"write a number in {attr.unit or 'plain units'}",
                     )
                 )
@@ -150,7 +164,9 @@ def parse_column(
         numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
         not_int = (text != "") & (numbers.isna() | (numbers.fillna(0) % 1 != 0))
         for name, cell in text[not_int].items():
-            failures.append((str(name), cell, f"{cell!r} is not a whole number", "write e.g. 12"))
+            failures.append(
+                (str(name), cell, f"{elide(cell)!r} is not a whole number", "write e.g. 12")
+            )
         return numbers.where(~not_int, np.nan).astype("Int64"), failures
     if kind == "boolean":
         lowered = text.str.lower()
@@ -159,7 +175,7 @@ def parse_column(
         result[lowered.isin(_FALSE)] = False
         for name, cell in text[(text != "") & ~lowered.isin(_TRUE | _FALSE)].items():
             failures.append(
-                (str(name), cell, f"{cell!r} is not true or false", "write true or false")
+                (str(name), cell, f"{elide(cell)!r} is not true or false", "write true or false")
             )
         return result, failures
     checks: dict[str, Callable[[str], object]] = {
@@ -177,7 +193,7 @@ def parse_column(
         }[kind]
         bad = _unparsable(text, checks[kind])
         what = expected.split(" like")[0]
-        failures += [(n, v, f"{v!r} is not {what}", f"write {expected}") for n, v in bad]
+        failures += [(n, v, f"{elide(v)!r} is not {what}", f"write {expected}") for n, v in bad]
         return text.where(~text.index.isin([b[0] for b in bad]), ""), failures
     if kind == "enum":
         bad_enum = text[(text != "") & ~text.isin(attr.choices)]
@@ -186,7 +202,7 @@ def parse_column(
                 (
                     str(name),
                     cell,
-                    f"{cell!r} is not allowed",
+                    f"{elide(cell)!r} is not allowed",
                     f"use one of {', '.join(attr.choices)}",
                 )
             )
@@ -207,14 +223,28 @@ def _example(attr: Attribute) -> str:
     return {"Bq": "7.4 GBq", "h": "6 h", "d": "2 d", "s": "30 s", "g": "1 mg"}.get(attr.unit, "1")
 
 
+def keyed_cells(schema: TableSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """The text cells of a raw table indexed by row name, as :func:`parse_table` keeps the rows
+    (the first row of each non-empty name); every column of the file, as written."""
+    if schema.index not in frame.columns:
+        return pd.DataFrame(index=pd.Index([], name=schema.index, dtype=object))
+    cells = frame.reset_index(drop=True).fillna("").astype(object)
+    names = _strip(_text(cells[schema.index]))
+    keep = (names != "") & ~names.duplicated()
+    cells = cells[keep]
+    cells.index = pd.Index(names[keep], name=schema.index)
+    return cells
+
+
 def parse_table(
     schema: TableSchema,
     frame: pd.DataFrame,
     dataset: NuclearDataset,
     *,
     first_line: int | None = None,
-    line_numbers: Sequence[int] | None = None,
-) -> tuple[pd.DataFrame, dict[str, int], list[Problem]]:
+    line_numbers: Sequence[int | str] | None = None,
+    place: Place | None = None,
+) -> tuple[pd.DataFrame, dict[str, int | str], list[Problem]]:
     """Type every column of a raw text table, fill defaults, collect problems.
 
     Parameters
@@ -224,10 +254,14 @@ def parse_table(
         Text cells, one column per attribute including the index column, rows in file order.
     dataset : NuclearDataset
         For ``nuclide`` columns.
-    line_numbers : sequence of int, optional
-        File line of each row, for messages (read_table_csv gives them).
+    line_numbers : sequence of int or str, optional
+        Place of each row for messages: its file line (read_table_csv gives them) or its
+        place in a JSON document (``tables.lanes[2]``).
     first_line : int, optional
         Line of the file holding the first row (2 for a CSV with a header), for messages.
+    place : Place, optional
+        The file to name in messages (default: the table's CSV file) and the row of problems
+        of the whole table.
 
     Returns
     -------
@@ -237,24 +271,27 @@ def parse_table(
     problems: list[Problem] = []
     frame = frame.reset_index(drop=True)
     index_col = schema.index
+    file = place.file if place is not None else schema.file
+    whole = place.table_row if place is not None else None
     if index_col not in frame.columns:
-        problems.append(
-            Problem(
-                "error",
-                schema.file,
-                None,
-                index_col,
-                "column is missing",
-                "every table needs its index column",
+        if len(frame) or len(frame.columns):
+            problems.append(
+                Problem(
+                    "error",
+                    file,
+                    whole,
+                    index_col,
+                    "column is missing",
+                    f"every row of {schema.table} needs its name in column {index_col!r}",
+                )
             )
-        )
         return empty_table(schema), {}, problems
-    names = frame[index_col].fillna("").astype(str).str.strip()
+    names = _strip(_text(frame[index_col]))
     if line_numbers is None and first_line is not None:
         line_numbers = list(range(first_line, first_line + len(frame)))
     line_at = list(line_numbers) if line_numbers is not None else None
-    line_of = (
-        {name: line_at[position] for position, name in reversed(list(enumerate(names)))}
+    line_of: dict[str, int | str] = (
+        {str(name): line_at[position] for position, name in reversed(list(enumerate(names)))}
         if line_at is not None
         else {}
     )
@@ -266,9 +303,7 @@ def parse_table(
         if name == "":
             row: int | str = line_at[position] if line_at is not None else f"[#{position}]"
             problems.append(
-                Problem(
-                    "error", schema.file, row, index_col, "is empty", "give every row a unique name"
-                )
+                Problem("error", file, row, index_col, "is empty", "give every row a unique name")
             )
     duplicated = names[names.duplicated() & (names != "")]
     for label, name in duplicated.items():
@@ -276,7 +311,7 @@ def parse_table(
         problems.append(
             Problem(
                 "error",
-                schema.file,
+                file,
                 where_dup,
                 index_col,
                 f"{name!r} appears more than once",
@@ -293,8 +328,8 @@ def parse_table(
             problems.append(
                 Problem(
                     "warning",
-                    schema.file,
-                    None,
+                    file,
+                    whole,
                     column,
                     "unknown column, ignored",
                     f"known columns: {', '.join(schema.columns)}",
@@ -305,7 +340,7 @@ def parse_table(
         if attr.name == index_col:
             continue
         cells: pd.Series = (
-            frame[attr.name].fillna("").astype(str)
+            _text(frame[attr.name])
             if attr.name in frame.columns
             else pd.Series("", index=frame.index, dtype=object)
         )
@@ -313,20 +348,20 @@ def parse_table(
             problems.append(
                 Problem(
                     "error",
-                    schema.file,
-                    None,
+                    file,
+                    whole,
                     attr.name,
                     "required column is missing",
                     attr.description,
                 )
             )
-        empty = cells.str.strip() == ""  # a cell of spaces counts as empty
+        empty = _strip(cells) == ""  # a cell of spaces counts as empty
         if attr.required and attr.name in frame.columns:
             for name in cells[empty].index:
                 problems.append(
                     Problem(
                         "error",
-                        schema.file,
+                        file,
                         where(name),
                         attr.name,
                         "is empty",
@@ -337,7 +372,7 @@ def parse_table(
             cells = cells.where(~empty, attr.default)
         parsed, failures = parse_column(attr, cells, dataset)
         for name, _cell, message, hint in failures:
-            problems.append(Problem("error", schema.file, where(name), attr.name, message, hint))
+            problems.append(Problem("error", file, where(name), attr.name, message, hint))
         out[attr.name] = parsed
     return out, line_of, problems
 

@@ -18,10 +18,13 @@ class Problem:
     ----------
     level : {"error", "warning"}
     file : str
-        Table file, e.g. ``lanes.csv``, or ``network.yaml``.
+        The file the user wrote: a table file (``lanes.csv``), ``network.yaml``, or the
+        ``.json`` file of a network read from JSON.
     row : int or str or None
-        Line of the CSV file (the header is line 1) when read from a folder, else the row's
-        name in brackets; None for a problem of the whole table.
+        Line of the CSV file (the header is line 1) when read from a folder; the place in the
+        document for a JSON file (``tables.lanes[2]``, ``tables.lanes`` for the whole table,
+        ``network`` for its metadata); else the row's name in brackets; None for a problem of
+        the whole file or table.
     field : str
         Column (or key) concerned; '' for the whole row.
     message : str
@@ -38,9 +41,16 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = self.file if self.row is None else f"{self.file}:{self.row}"
-        what = f"{self.field}: {self.message}" if self.field else self.message
-        return f"{where}: {what}" + (f" ({self.hint})" if self.hint else "")
+        if self.file.lower().endswith(".json"):  # a place in a document: tables.lanes[2].mode
+            place = ".".join(str(p) for p in (self.row, self.field) if p not in (None, ""))
+            where = f"{self.file}: {place}" if place else self.file
+            what = self.message
+        else:
+            where = self.file if self.row is None else f"{self.file}:{self.row}"
+            what = f"{self.field}: {self.message}" if self.field else self.message
+        text = f"{where}: {what}" + (f" ({self.hint})" if self.hint else "")
+        lines = text.splitlines()  # a cell or key may hold a line break: one line, always
+        return " ".join(lines) if len(lines) > 1 else text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +62,29 @@ class Problem:
             "hint": self.hint,
             "text": str(self),
         }
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the rows of one table are in the user's files, for messages.
+
+    Attributes
+    ----------
+    file : str
+        File name shown: ``lanes.csv``, or ``net.json`` for a network read from JSON.
+    table_row : int or str or None
+        ``row`` of a problem of the whole table: None for a CSV file, ``tables.lanes`` in JSON.
+    rows : dict
+        Row name -> CSV line (the header is line 1) or JSON place (``tables.lanes[2]``).
+    """
+
+    file: str
+    table_row: int | str | None = None
+    rows: dict[str, int | str] = field(default_factory=dict)
+
+    def row(self, name: object) -> int | str:
+        """The place of a row; its name in brackets when unknown."""
+        return self.rows.get(str(name), f"[{name}]")
 
 
 @dataclass

@@ -91,7 +91,9 @@ def capacity_vs_demand(network: Network) -> pd.DataFrame:
 
 
 def summarize(network: Network) -> dict[str, Any]:
-    """JSON-ready summary: metadata, counts per table and site kind, capacity vs demand."""
+    """JSON-ready summary: the network's name, description, time zone, start date and nuclear
+    dataset (``dataset``, ``dataset_version``), counts per table and site kind, rows marked as
+    estimates, and weekly capacity against demand per nuclide."""
     counts = {table: len(frame) for table, frame in network.tables.items()}
     kinds = network.sites["kind"].value_counts().to_dict() if not network.sites.empty else {}
     estimates = {
@@ -100,8 +102,14 @@ def summarize(network: Network) -> dict[str, Any]:
         if "estimate" in frame.columns and len(frame)
     }
     table = capacity_vs_demand(network)
+    data = network.dataset
     return {
-        **network.meta(),
+        "network": network.name,
+        "description": network.description,
+        "timezone": network.timezone,
+        "start_date": network.extra_meta.get("start_date"),
+        "dataset": data.name,
+        "dataset_version": data.version,
         "counts": counts,
         "sites_by_kind": {str(k): int(v) for k, v in kinds.items()},
         "rows_marked_estimate": estimates,

@@ -13,15 +13,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from radiochain.errors import elide
 from radiochain.network.core import Network
 from radiochain.network.parse import parse_days
+from radiochain.network.plausible import check_plausibility
 from radiochain.network.problems import Level, Problem, Report
 from radiochain.network.schema import schemas
 from radiochain.physics.transport import a2_value
-
-
-def _where(network: Network, table: str, name: object) -> int | str:
-    return network.lines.get(table, {}).get(str(name), f"[{name}]")
 
 
 def _problem(
@@ -33,16 +31,35 @@ def _problem(
     message: str,
     hint: str = "",
 ) -> Problem:
-    return Problem(level, schemas()[table].file, _where(network, table, name), field, message, hint)
+    """A problem of one row, at its place in the user's file (CSV line or JSON place)."""
+    place = network.place(table)
+    return Problem(level, place.file, place.row(name), field, message, hint)
+
+
+def _table_problem(
+    network: Network, level: Level, table: str, field: str, message: str, hint: str = ""
+) -> Problem:
+    """A problem of a whole table."""
+    place = network.place(table)
+    return Problem(level, place.file, place.table_row, field, message, hint)
+
+
+def _meta_problem(network: Network, field: str, message: str, hint: str = "") -> Problem:
+    file, row = network.meta_place
+    return Problem("error", file, row, field, message, hint)
 
 
 def _closest(value: str, options: Iterable[str]) -> str:
     options = list(options)
-    close = difflib.get_close_matches(value, options, n=3, cutoff=0.5)
+    close = difflib.get_close_matches(value, options, n=3, cutoff=0.5) if len(value) < 100 else []
     if close:
-        return f"did you mean {', '.join(repr(c) for c in close)}?"
-    shown = ", ".join(options[:5]) + (", ..." if len(options) > 5 else "")
+        return f"did you mean {', '.join(repr(elide(c, 40)) for c in close)}?"
+    shown = ", ".join(elide(o, 40) for o in options[:5]) + (", ..." if len(options) > 5 else "")
     return f"known: {shown}" if options else "the table is empty"
+
+
+def _unit(attr_unit: str) -> str:
+    return f" {attr_unit}" if attr_unit not in ("", "1") else ""
 
 
 def check_bounds(network: Network) -> list[Problem]:
@@ -68,7 +85,7 @@ def check_bounds(network: Network) -> list[Problem]:
                         table,
                         name,
                         attr.name,
-                        f"{value:g} is out of range",
+                        f"{value:g}{_unit(attr.unit)} is out of range",
                         f"must be {attr.describe_bounds()}",
                     )
                 )
@@ -95,28 +112,41 @@ def check_references(network: Network) -> list[Problem]:
                         table,
                         name,
                         attr.name,
-                        f"unknown {singular} {value!r}",
+                        f"unknown {singular} {elide(value)!r}",
                         _closest(value, targets),
                     )
                 )
-    source_keys = set(network.sources.index)
+    return problems + check_sources(network)
+
+
+def check_sources(network: Network) -> list[Problem]:
+    """Every key a ``source`` cell cites (``key;key``) is a row of the sources table — also
+    when there is no sources table at all: a number must not cite a source nobody can find."""
+    problems = []
+    keys = network.sources.index
+    sources = network.place("sources").file
     for table, frame in network.tables.items():
-        if "source" not in frame.columns or frame.empty or not source_keys:
+        if "source" not in frame.columns or frame.empty:
             continue
-        for name, text in frame["source"].items():
-            for key in filter(None, (k.strip() for k in str(text).split(";"))):
-                if key not in source_keys:
-                    problems.append(
-                        _problem(
-                            network,
-                            "error",
-                            table,
-                            name,
-                            "source",
-                            f"unknown source key {key!r}",
-                            _closest(key, source_keys),
-                        )
-                    )
+        cited = frame["source"].astype(str).str.split(";").explode().str.strip()
+        unknown = cited[(cited != "") & cited.notna() & ~cited.isin(keys)]
+        for name, key in unknown.items():
+            hint = (
+                _closest(key, keys)
+                if len(keys)
+                else f"there is no sources table: add {sources} with a row for each key cited"
+            )
+            problems.append(
+                _problem(
+                    network,
+                    "error",
+                    table,
+                    name,
+                    "source",
+                    f"unknown source key {elide(key)!r}",
+                    hint,
+                )
+            )
     return problems
 
 
@@ -249,12 +279,12 @@ def check_products(network: Network) -> list[Problem]:
     for product in sorted(demanded - made):
         if product in products.index:
             problems.append(
-                Problem(
+                _table_problem(
+                    network,
                     "error",
-                    "processes.csv",
-                    None,
+                    "processes",
                     "product",
-                    f"no process makes product {product!r}, which demand.csv asks for",
+                    f"no process makes product {product!r}, which the demand asks for",
                     "add a process row for it",
                 )
             )
@@ -469,32 +499,38 @@ def check_meta(network: Network) -> list[Problem]:
     problems = []
     try:
         ZoneInfo(network.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         problems.append(
-            Problem(
-                "error",
-                "network.yaml",
-                None,
+            _meta_problem(
+                network,
                 "timezone",
-                f"{network.timezone!r} is not a time zone",
+                f"{elide(network.timezone)!r} is not a time zone",
                 "use an IANA name such as Asia/Shanghai or Europe/Berlin",
             )
         )
     start = network.extra_meta.get("start_date")
     if start is not None:
         try:
-            date.fromisoformat(str(start))
+            day = date.fromisoformat(str(start))
         except ValueError:
             problems.append(
-                Problem(
-                    "error",
-                    "network.yaml",
-                    None,
+                _meta_problem(
+                    network,
                     "start_date",
-                    f"{start!r} is not a date",
+                    f"{elide(start)!r} is not a date",
                     "write e.g. '2026-03-02'",
                 )
             )
+        else:
+            if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+                problems.append(
+                    _meta_problem(
+                        network,
+                        "start_date",
+                        f"{day.isoformat()} is outside 2000-01-01 to 2100-12-31",
+                        "give a date in that range",
+                    )
+                )
     return problems
 
 
@@ -505,6 +541,7 @@ def validate_network(network: Network) -> Report:
     for check in (
         check_meta,
         check_bounds,
+        check_plausibility,
         check_references,
         check_consistency,
         check_products,
