@@ -5,7 +5,9 @@ Each page runs in a fresh folder that holds what a reader following it would hav
 example inputs (``lesions.csv``, ``tac.csv``, ...), a ``network/`` folder, and ``src`` pointing at
 this checkout (pages refer to bundled scenario files by their path in the repository). The
 README's commands start from ``out/demo/network``, which ``make demo`` writes. A page's
-commands run in order, so a block may use what an earlier one wrote.
+commands run in order, so a block may use what an earlier one wrote; its python blocks run
+together as one script, in a folder of their own that also holds ``net`` (the china-2025
+example the pages create first).
 """
 
 from __future__ import annotations
@@ -98,10 +100,13 @@ def test_every_documented_command_runs(page: Path, tmp_path: Path) -> None:
             continue
         if "[--" in step:  # a synopsis with optional parts, not a command to run
             continue
-        if kind == "python":
-            script = tmp_path / "example.py"
-            script.write_text(step, encoding="utf-8")
-            done = run(f"{sys.executable} example.py", tmp_path)
+        if kind == "python":  # in a folder of its own, where the page's commands have not run
+            fresh = tmp_path / "python"
+            fresh.mkdir()
+            prepare(fresh)
+            shutil.copytree(example_path("china-2025"), fresh / "net")
+            (fresh / "example.py").write_text(step, encoding="utf-8")
+            done = run(f"{sys.executable} example.py", fresh)
         else:
             done = run(step, tmp_path)
         if done.returncode not in (0,) or "Traceback" in done.stderr:
