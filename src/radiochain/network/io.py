@@ -65,7 +65,7 @@ def read_table_csv(
         for record in reader:
             start = previous_end + 1
             previous_end = reader.line_num
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():  # a blank line, or only blank cells
                 continue
             rows.append(record)
             starts.append(start)

@@ -89,23 +89,29 @@ def parse_times(text: str) -> tuple[time, ...]:
 
 
 def _unparsable(values: pd.Series, check: Callable[[str], object]) -> list[tuple[str, str]]:
-    """(row name, cell) of the non-empty cells that ``check`` rejects."""
-    bad = []
-    for name, value in values.items():
+    """(row name, cell) of the non-empty cells that ``check`` rejects (each distinct text is
+    checked once: a column of 10,000 rows holds a handful of times or weekdays)."""
+    rejected = set()
+    for value in values.unique():
         if value == "":
             continue
         try:
             check(value)
         except (ValueError, RadiochainError):
-            bad.append((str(name), value))
-    return bad
+            rejected.add(value)
+    if not rejected:
+        return []
+    return [(str(name), value) for name, value in values[values.isin(rejected)].items()]
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Cells as Python text (object dtype: cheaper than Arrow strings for the many small
-    operations of parsing)."""
+    """Cells as Python text, missing as '' (object dtype: cheaper than Arrow strings for the
+    many small operations of parsing)."""
+    filled = values.astype(object).fillna("")
+    if pd.api.types.infer_dtype(filled, skipna=False) in ("string", "empty"):
+        return filled
     return pd.Series(
-        ["" if v is None or v is pd.NA or v != v else str(v) for v in values],
+        ["" if v is None or v is pd.NA or v != v else str(v) for v in filled],
         index=values.index,
         dtype=object,
     )
@@ -126,10 +132,17 @@ def parse_column(
         The typed column (missing where empty or unparsable) and, for each cell that did not
         parse, ``(row name, cell text, what is wrong, what would be right)``.
     """
+    return _parse_cells(attr, _text(raw), None, dataset)
+
+
+def _parse_cells(
+    attr: Attribute, raw: pd.Series, stripped: pd.Series | None, dataset: NuclearDataset
+) -> tuple[pd.Series, list[tuple[str, str, str, str]]]:
+    """:func:`parse_column` of cells already made text (and stripped, when given)."""
     kind = attr.base_type
     if kind == "string":  # free text is kept exactly as given
-        return _text(raw), []
-    text = _strip(_text(raw))
+        return raw, []
+    text = _strip(raw) if stripped is None else stripped
     failures: list[tuple[str, str, str, str]] = []
     if kind == "float":
         numbers = pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
@@ -355,7 +368,8 @@ def parse_table(
                     attr.description,
                 )
             )
-        empty = _strip(cells) == ""  # a cell of spaces counts as empty
+        stripped = _strip(cells)
+        empty = stripped == ""  # a cell of spaces counts as empty
         if attr.required and attr.name in frame.columns:
             for name in cells[empty].index:
                 problems.append(
@@ -368,9 +382,10 @@ def parse_table(
                         f"required: {attr.description}",
                     )
                 )
-        if attr.default != "":
+        if attr.default != "" and empty.any():
             cells = cells.where(~empty, attr.default)
-        parsed, failures = parse_column(attr, cells, dataset)
+            stripped = stripped.where(~empty, attr.default.strip())
+        parsed, failures = _parse_cells(attr, cells, stripped, dataset)
         for name, _cell, message, hint in failures:
             problems.append(Problem("error", file, where(name), attr.name, message, hint))
         out[attr.name] = parsed

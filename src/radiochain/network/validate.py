@@ -101,7 +101,7 @@ def check_references(network: Network) -> list[Problem]:
             if attr.base_type != "ref" or frame.empty:
                 continue
             targets = network.tables[attr.target].index
-            values = frame[attr.name].astype(str)
+            values = frame[attr.name].astype(object).fillna("")
             missing = values[(values != "") & ~values.isin(targets)]
             for name, value in missing.items():
                 singular = attr.target.rstrip("s")
@@ -128,7 +128,7 @@ def check_sources(network: Network) -> list[Problem]:
     for table, frame in network.tables.items():
         if "source" not in frame.columns or frame.empty:
             continue
-        cited = frame["source"].astype(str).str.split(";").explode().str.strip()
+        cited = frame["source"].astype(object).fillna("").str.split(";").explode().str.strip()
         unknown = cited[(cited != "") & cited.notna() & ~cited.isin(keys)]
         for name, key in unknown.items():
             hint = (
