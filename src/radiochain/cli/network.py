@@ -93,12 +93,16 @@ def show(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Counts per table, and weekly capacity against demand per nuclide."""
+    """Counts per table, and weekly capacity against demand per nuclide.
+
+    A network with errors is refused (exit code 2, the first error named): its summary
+    would be wrong. 'radiochain network validate' lists every problem.
+    """
     from radiochain.network.io import read_network
     from radiochain.network.summary import summarize
 
     figure = _figure_file(map_file, "--map")
-    network = read_network(path)
+    network = read_network(path, strict=True)
     summary = summarize(network)
     files: dict[str, str] = {}
     if figure is not None:

@@ -138,6 +138,12 @@ def _network_path(path: str | Path) -> Path:
         )
     given = Path(path)
     shown = elide(str(path))
+    try:
+        given.stat()
+    except FileNotFoundError:
+        pass
+    except OSError as err:  # a name too long, a loop of links, no permission
+        raise InputError(f"{shown}: cannot use this path ({err.strerror or err})") from None
     if given.is_file():
         if given.suffix.lower() == ".json":
             return given
