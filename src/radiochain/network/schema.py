@@ -172,9 +172,13 @@ def schema_markdown() -> str:
         "Generated from `src/radiochain/data/schema/` by "
         "`radiochain.network.schema.schema_markdown()`; do not edit by hand.",
         "",
-        "A network is a folder with `network.yaml` and one CSV file per table. Cells of a column",
-        "with a unit of Bq, h, d or g may be written with any unit of that dimension",
-        '(`"90 min"`, `"7.4 GBq"`); they are stored in the column\'s unit.',
+        "A network is a folder with `network.yaml` and one CSV file per table (or one JSON file",
+        "with the same tables). Cells of a column with a unit of Bq, h, d or g may be written with",
+        'any unit of that dimension (`"90 min"`, `"7.4 GBq"`); they are stored in the column\'s',
+        "unit, and a bare number is in the column's unit (`7.4` in `dose_activity_bq` is 7.4 Bq).",
+        "Values that are surely a unit mistake are errors: activities of doses, batches,",
+        "deliveries, stocks and licences below 1 MBq; shelf lives, transits and syntheses shorter",
+        "than a minute. Writing a network gives every unchanged cell back as it was written.",
         "",
     ]
     for schema in schemas().values():
