@@ -52,7 +52,9 @@ def elide(value: object, limit: int = 60) -> str:
     >>> elide("x" * 100, limit=11)
     'xxxxx…xxxxx'
     """
-    text = " ".join(str(value).split()) if "\n" in str(value) else str(value)
+    text = str(value)
+    if len(text.splitlines()) > 1 or text.endswith(("\n", "\r")):  # any line boundary
+        text = " ".join(text.split())
     if len(text) <= limit:
         return text
     keep = max(limit - 1, 2)

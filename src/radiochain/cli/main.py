@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import warnings
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from radiochain.cli import common
 from radiochain.cli.common import JsonOption
 from radiochain.cli.common import console as _console
 from radiochain.cli.common import print_json as _print_json
-from radiochain.errors import RadiochainError, one_line
+from radiochain.errors import RadiochainError, elide, one_line
 from radiochain.physics.datasets import DEFAULT_DATASET, available_datasets, get_dataset
 from radiochain.units import format_quantity, parse_amount, to_seconds
 
@@ -353,6 +354,20 @@ def _stdout_reserved_for_json(active: bool) -> Iterator[None]:
             stream.close()
 
 
+_NEGATIVE = re.compile(r"^-(\d|\.\d)")
+
+
+def _usage_message(err: Exception) -> str:
+    """Click's usage message; an 'option' that is a negative number is called what it is."""
+    option = str(getattr(err, "option_name", "") or "")
+    if _NEGATIVE.match(option):
+        return (
+            f"{elide(option)!r} is a negative value where radiochain expects a value >= 0 "
+            "(or, if it was meant as an option, see 'radiochain --help')"
+        )
+    return f"{getattr(err, 'format_message', lambda: str(err))()} (see 'radiochain --help')"
+
+
 def _error(message: str) -> None:
     sys.stderr.write(one_line(f"radiochain: error: {message}") + "\n")
 
@@ -380,7 +395,7 @@ def _run(args: list[str], debug: bool, as_json: bool) -> int:
     except typer.TyperException as err:  # usage errors: missing option, bad choice...
         if debug:
             raise
-        _error(f"{err.format_message()} (see 'radiochain --help')")
+        _error(_usage_message(err))
         return int(getattr(err, "exit_code", 2))
     except typer.Exit as err:
         return int(err.exit_code)
