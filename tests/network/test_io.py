@@ -124,6 +124,15 @@ def test_json_round_trip_keeps_the_text_and_the_values(tmp_path: Path) -> None:
     assert cells_of(folder / "demand.csv") == cells_of(bundled_examples()["tiny"] / "demand.csv")
 
 
+def test_another_dataset_can_be_chosen_when_reading(tmp_path: Path) -> None:
+    pytest.importorskip("radioactivedecay")
+    tiny = read_network(bundled_examples()["tiny"], dataset="icrp107")
+    assert tiny.dataset.name == "icrp107"
+    assert tiny.validate().ok
+    written = write_network(tiny, tmp_path / "net")  # the choice is a change of the metadata
+    assert read_network(written).dataset_name == "icrp107"
+
+
 def test_units_in_cells_are_converted() -> None:
     tiny = load_example("tiny")
     assert tiny.products.at["lu177-psma", "dose_activity_bq"] == 7.4e9  # written "7.4 GBq"

@@ -24,6 +24,10 @@ network_app = typer.Typer(
 NetworkArgument = Annotated[
     str, typer.Argument(metavar="PATH", help="Network folder (or .json export).")
 ]
+DatasetOption = Annotated[
+    str | None,
+    typer.Option("--dataset", help="Nuclear dataset (default: the network's nuclear_dataset)."),
+]
 
 
 def _dataset_keys(network: Any) -> dict[str, str]:
@@ -32,7 +36,9 @@ def _dataset_keys(network: Any) -> dict[str, str]:
 
 
 @network_app.command("validate")
-def validate(path: NetworkArgument, as_json: JsonOption = False) -> None:
+def validate(
+    path: NetworkArgument, dataset: DatasetOption = None, as_json: JsonOption = False
+) -> None:
     """List every problem of a network: file:row: field: what is wrong (what would be right).
 
     The problems are the result: they are printed on stdout (with --json, one document), one
@@ -40,7 +46,7 @@ def validate(path: NetworkArgument, as_json: JsonOption = False) -> None:
     """
     from radiochain.network.io import read_network
 
-    network = read_network(path)
+    network = read_network(path, dataset=dataset)
     report = network.validate()
     if as_json:
         _print_json(
@@ -91,6 +97,7 @@ def show(
             "--map", metavar="FILE", help="Draw sites and lanes to a .png, .html or .pdf file."
         ),
     ] = None,
+    dataset: DatasetOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Counts per table, and weekly capacity against demand per nuclide.
@@ -102,7 +109,7 @@ def show(
     from radiochain.network.summary import summarize
 
     figure = _figure_file(map_file, "--map")
-    network = read_network(path, strict=True)
+    network = read_network(path, strict=True, dataset=dataset)
     summary = summarize(network)
     files: dict[str, str] = {}
     if figure is not None:

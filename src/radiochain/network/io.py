@@ -22,7 +22,7 @@ from radiochain.files import read_text
 from radiochain.network.cells import table_text
 from radiochain.network.core import META_FILE, Network
 from radiochain.network.jsonio import read_json, write_json
-from radiochain.network.meta import network_from_meta, read_meta_file
+from radiochain.network.meta import network_from_meta, read_meta_file, use_dataset
 from radiochain.network.parse import format_column, keyed_cells, parse_table
 from radiochain.network.problems import Place, Problem
 from radiochain.network.schema import schemas
@@ -163,7 +163,7 @@ def _network_path(path: str | Path) -> Path:
     return given
 
 
-def read_network(path: str | Path, *, strict: bool = False) -> Network:
+def read_network(path: str | Path, *, strict: bool = False, dataset: str | None = None) -> Network:
     """Read a network folder (or a ``.json`` file written by :func:`write_json`).
 
     Parameters
@@ -174,16 +174,21 @@ def read_network(path: str | Path, *, strict: bool = False) -> Network:
         :class:`NetworkError` (an :class:`InputError`, exit code 2) naming the first error and
         the count. What a workflow (plan, stress test) uses. Otherwise problems are kept in
         ``network.read_problems`` and every problem is reported by :meth:`Network.validate`.
+    dataset : str, optional
+        Nuclear dataset to use instead of the network's ``nuclear_dataset`` (``--dataset``);
+        nuclides are read and checked in it.
 
     Raises
     ------
     InputError
         The path is empty, does not exist, or is neither a network folder nor a ``.json``
         file (and, with ``strict``, the network has errors).
+    DataError
+        ``dataset`` is not a known nuclear dataset.
     """
     folder = _network_path(path)
     if folder.is_file():
-        return read_json(folder, strict=strict)
+        return read_json(folder, strict=strict, dataset=dataset)
     if not (folder / META_FILE).is_file() and not any(
         (folder / s.file).is_file() for s in schemas().values()
     ):
@@ -197,6 +202,7 @@ def read_network(path: str | Path, *, strict: bool = False) -> Network:
     network.meta_text = meta_text
     network.meta_as_read = network.meta()
     network.origin = Path(path)
+    use_dataset(network, dataset)
     for table, schema in schemas().items():
         file = folder / schema.file
         if not file.is_file():

@@ -18,7 +18,7 @@ from radiochain.errors import InputError, elide
 from radiochain.files import load_json
 from radiochain.network.cells import json_value, table_text
 from radiochain.network.core import Network
-from radiochain.network.meta import network_from_meta
+from radiochain.network.meta import network_from_meta, use_dataset
 from radiochain.network.parse import cell_text, keyed_cells, parse_table
 from radiochain.network.problems import Place, Problem
 from radiochain.network.schema import schemas
@@ -100,7 +100,7 @@ def _payload(path: Path) -> dict[str, Any]:
     return payload
 
 
-def read_json(path: str | Path, *, strict: bool = False) -> Network:
+def read_json(path: str | Path, *, strict: bool = False, dataset: str | None = None) -> Network:
     """Read a network written by :func:`write_json` (or by hand in the same shape).
 
     Parameters
@@ -108,6 +108,8 @@ def read_json(path: str | Path, *, strict: bool = False) -> Network:
     path : str or Path
     strict : bool
         As :func:`radiochain.network.io.read_network`: refuse a network with errors.
+    dataset : str, optional
+        As :func:`radiochain.network.io.read_network`: instead of the network's dataset.
 
     Raises
     ------
@@ -125,6 +127,7 @@ def read_json(path: str | Path, *, strict: bool = False) -> Network:
     )
     network.meta_as_read = network.meta()
     network.origin = path
+    use_dataset(network, dataset)
     for key in payload:
         if key not in TOP_KEYS:
             problems.append(

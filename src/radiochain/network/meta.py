@@ -143,6 +143,18 @@ def network_from_meta(
     return network, problems
 
 
+def use_dataset(network: Network, dataset: str | None) -> None:
+    """Read and check the network in ``dataset`` instead of its own (``--dataset``).
+
+    Raises
+    ------
+    DataError
+        Not a known dataset.
+    """
+    if dataset is not None:
+        network.dataset_name = get_dataset(dataset).name
+
+
 def _kind(value: Any) -> str:
     names = {list: "a list", dict: "a mapping", bool: "true/false", type(None): "empty"}
     return names.get(type(value), f"a {type(value).__name__}")
