@@ -12,6 +12,7 @@ computation, so that a bad ``--out`` never costs a solve.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -27,6 +28,8 @@ __all__ = [
     "output_folder",
     "parse_yaml",
     "read_text",
+    "to_jsonable",
+    "write_json",
 ]
 
 MAX_FILE_BYTES = 512 * 2**20
@@ -228,3 +231,29 @@ def output_folder(path: str | Path, *, what: str = "--out", empty: bool = False)
     if not os.access(folder, os.W_OK):
         raise InputError(f"{what} {shown}: cannot write there (permission denied)")
     return folder
+
+
+def to_jsonable(value: Any) -> Any:
+    """``value`` with everything JSON cannot hold made plain: NumPy scalars and arrays become
+    numbers and lists, non-finite floats become ``None``, paths and dates become text."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, str | bool | int) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return to_jsonable(value.tolist())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def write_json(path: str | Path, payload: Any) -> Path:
+    """Write ``payload`` (made JSON-safe by :func:`to_jsonable`) as indented UTF-8 JSON."""
+    target = Path(path)
+    text = json.dumps(to_jsonable(payload), indent=2, ensure_ascii=False, allow_nan=False)
+    target.write_text(text + "\n", encoding="utf-8")
+    return target

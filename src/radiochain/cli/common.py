@@ -9,12 +9,13 @@ to the real stdout, kept aside in :data:`JSON_STREAM`.
 from __future__ import annotations
 
 import json
-import math
 import sys
-from typing import IO, Annotated, Any
+from typing import IO, Annotated
 
 import typer
 from rich.console import Console
+
+from radiochain.files import to_jsonable as jsonable
 
 JsonOption = Annotated[
     bool,
@@ -26,24 +27,6 @@ JSON_STREAM: IO[str] | None = None
 
 json_documents_written = 0
 """JSON documents printed by the running command (the command line checks it is one)."""
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` with everything JSON cannot hold made plain: NumPy scalars and arrays become
-    numbers and lists, non-finite floats become ``None``, paths and dates become text."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
-    if isinstance(value, str | bool | int) or value is None:
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if hasattr(value, "tolist"):  # numpy scalars and arrays
-        return jsonable(value.tolist())
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 def print_json(payload: object, *, text_fallback: bool = True) -> None:

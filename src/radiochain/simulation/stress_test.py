@@ -9,7 +9,6 @@ write itself (:meth:`StressTestResult.write`).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import time
@@ -222,7 +221,7 @@ class StressTestResult:
         dict
             File kind -> path, also kept in :attr:`files`.
         """
-        from radiochain.files import output_folder
+        from radiochain.files import output_folder, write_json
 
         out = output_folder(folder)
         files = {"runs": out / "runs.parquet", "weekly": out / "weekly.parquet"}
@@ -243,20 +242,8 @@ class StressTestResult:
                 facts=self.facts(),
             )
         self.files["summary"] = str(out / "summary.json")
-        text = json.dumps(_plain(self.summary()), indent=2, ensure_ascii=False, allow_nan=False)
-        (out / "summary.json").write_text(text + "\n", encoding="utf-8")
+        write_json(out / "summary.json", self.summary())
         return dict(self.files)
-
-
-def _plain(value: Any) -> Any:
-    """NaN and infinity as ``null`` (JSON has neither)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def _ensemble(
