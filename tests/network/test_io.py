@@ -94,6 +94,33 @@ def test_blank_cells_stay_blank_and_defaults_are_not_written(tmp_path: Path) -> 
     assert cells_of(written / "sites.csv") == cells_of(folder / "sites.csv")
 
 
+def test_extending_a_network_appends_rows_and_keeps_every_byte(tmp_path: Path) -> None:
+    from radiochain.network.io import write_extended
+
+    source = bundled_examples()["tiny"]
+    network = read_network(source)
+    network.add(
+        "demand",
+        "a08",
+        hospital="hospital-a",
+        product="lu177-psma",
+        date="2026-01-08",
+        prescribed_activity_bq="6.8 GBq",
+    )
+    out = write_extended(source, network, tmp_path / "more")
+    for file in source.iterdir():
+        if file.name != "demand.csv":
+            assert (out / file.name).read_bytes() == file.read_bytes(), file.name
+    before = (source / "demand.csv").read_text(encoding="utf-8")
+    after = (out / "demand.csv").read_text(encoding="utf-8")
+    assert after.startswith(before)
+    added = after[len(before) :].splitlines()
+    assert len(added) == 1
+    assert added[0].startswith("a08,hospital-a,lu177-psma,2026-01-08,")
+    assert ",6.8 GBq," in added[0]
+    assert read_network(out).equals(network)
+
+
 def test_network_yaml_is_written_back_as_read_while_unchanged(tmp_path: Path) -> None:
     folder = tmp_path / "net"
     write_network(load_example("tiny"), folder)

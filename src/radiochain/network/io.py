@@ -23,7 +23,7 @@ from radiochain.network.cells import table_text
 from radiochain.network.core import META_FILE, Network
 from radiochain.network.jsonio import read_json, write_json
 from radiochain.network.meta import network_from_meta, read_meta_file, use_dataset
-from radiochain.network.parse import format_column, keyed_cells, parse_table
+from radiochain.network.parse import keyed_cells, parse_table
 from radiochain.network.problems import Place, Problem
 from radiochain.network.schema import schemas
 
@@ -308,7 +308,7 @@ def _csv_line(fields: Iterable[str]) -> str:
 def write_extended(base: str | Path, network: Network, path: str | Path) -> Path:
     """Write ``network`` — ``base``'s network with rows added — keeping every file and cell of
     ``base`` as the user wrote it: the folder is copied, and only the added rows (and any column
-    they need) are written, in the network's canonical text.
+    they need) are written, with the text they were given (see :func:`write_network`).
 
     A ``.json`` ``base`` is written again whole: as a folder, or as JSON when ``path`` ends in
     ``.json``. Only the files of the folder are copied (no sub-folders).
@@ -350,10 +350,7 @@ def write_extended(base: str | Path, network: Network, path: str | Path) -> Path
             header = list(cells.columns)
         else:
             cells, header = pd.DataFrame(), []
-        new = pd.DataFrame({schema.index: frame.loc[added].index.astype(str)})
-        for attr in schema.attributes:
-            if attr.name != schema.index:
-                new[attr.name] = format_column(attr, frame.loc[added, attr.name]).to_numpy()
+        new = table_text(network, table)[frame.index.isin(added)]  # as given to add()
         wanted = [c for c in new.columns if c not in header and (new[c] != "").any()]
         columns = header + wanted if header else list(new.columns)
         if wanted or not header:  # rewrite: the old cells as text, empty in the new columns
