@@ -333,3 +333,46 @@ def test_lane_decay_factors_come_from_the_nuclear_data() -> None:
     expected = 2 ** (-tiny.lanes["transit_time_h"] / half_life_h)
     assert np.allclose(factors["lu177-psma"], expected, rtol=1e-14)
     assert isinstance(factors, pd.DataFrame)
+
+
+NASTY = [
+    "1e400", "-1e400", "99999999999999999999999", "nan", "NaN", "inf", "-inf", "-0", "0x10",
+    "１２", "1,5", " ", "\t7\t", "7.4 GBq GBq", "1/0", "🙂", "true", "2026-02-30", "25:61",
+    "Mon-Fry", "Lu-999", "x" * 500, "1e-400", "7 parsecs", "--1", "1e5 d", "'7'", "\"7\"",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("table", sorted(schemas()))
+def test_every_column_reads_any_text_as_a_value_or_a_problem(table: str) -> None:
+    from radiochain.network.parse import parse_column
+    from radiochain.physics.datasets import get_dataset
+
+    schema = schemas()[table]
+    cells = pd.Series(NASTY, index=[f"r{k}" for k in range(len(NASTY))], dtype=object)
+    for attr in schema.attributes:
+        parsed, failures = parse_column(attr, cells, get_dataset("radiochain"))
+        assert len(parsed) == len(cells), attr.name
+        for _name, _cell, message, _hint in failures:
+            assert "\n" not in message
+            assert len(message) < 200, message
+
+
+def test_a_network_full_of_nonsense_reads_validates_and_writes(tmp_path: Path) -> None:
+    folder = tmp_path / "net"
+    folder.mkdir()
+    source = bundled_examples()["tiny"]
+    (folder / "network.yaml").write_bytes((source / "network.yaml").read_bytes())
+    for file in sorted(source.glob("*.csv")):
+        rows = cells_of(file)
+        for k in range(1, len(rows[0])):
+            rows[1][k] = NASTY[(k + len(file.name)) % len(NASTY)]
+        text = io.StringIO(newline="")
+        csv.writer(text).writerows(rows)
+        (folder / file.name).write_text(text.getvalue(), encoding="utf-8", newline="")
+    network = read_network(folder)
+    problems = [str(p) for p in network.validate()]
+    assert problems
+    assert all("\n" not in p and len(p) < 400 for p in problems)
+    out = write_network(network, tmp_path / "out")
+    for file in sorted(source.glob("*.csv")):
+        assert cells_of(out / file.name) == cells_of(folder / file.name), file.name

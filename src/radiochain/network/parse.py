@@ -24,6 +24,8 @@ from radiochain.units import parse_quantity, unit_factor
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAY_INDEX = {d.lower(): i for i, d in enumerate(WEEKDAYS)}
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+LARGEST_WHOLE_NUMBER = 2**53
+"""Largest whole number a cell may hold (beyond it, floats no longer count every unit)."""
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f"}
 
@@ -165,7 +167,12 @@ def _parse_cells(
                 converted[str(name)] = value / unit_factor(attr.unit, dimension)
             except RadiochainError as err:
                 failures.append(
-                    (str(name), cell, str(err).split(": ", 1)[-1], f"e.g. '{_example(attr)}'")
+                    (
+                        str(name),
+                        cell,
+                        _short(str(err).split(": ", 1)[-1], cell),
+                        f"e.g. '{_example(attr)}'",
+                    )
                 )
         if converted:
             numbers.update(pd.Series(converted, dtype=float))
@@ -174,13 +181,14 @@ def _parse_cells(
             failures.append((str(name), str(text[name]), "is infinite", "give a finite number"))
         return numbers.where(~infinite, math.nan), failures
     if kind == "integer":
-        numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
-        not_int = (text != "") & (numbers.isna() | (numbers.fillna(0) % 1 != 0))
-        for name, cell in text[not_int].items():
-            failures.append(
-                (str(name), cell, f"{elide(cell)!r} is not a whole number", "write e.g. 12")
-            )
-        return numbers.where(~not_int, np.nan).astype("Int64"), failures
+        numbers = pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
+        finite = np.isfinite(numbers)
+        huge = finite & (numbers.abs() > LARGEST_WHOLE_NUMBER)
+        whole = finite & ~huge & (numbers % 1 == 0)
+        for name, cell in text[(text != "") & ~whole].items():
+            what = "is too large" if huge[name] else "is not a whole number"
+            failures.append((str(name), cell, f"{elide(cell)!r} {what}", "write e.g. 12"))
+        return numbers.where(whole).astype("Int64"), failures
     if kind == "boolean":
         lowered = text.str.lower()
         result = pd.Series(pd.NA, index=text.index, dtype="boolean")
@@ -226,10 +234,15 @@ def _parse_cells(
             try:
                 canonical.append(dataset.nuclides[dataset.lookup(cell)] if cell else "")
             except RadiochainError as err:
-                failures.append((str(name), cell, str(err), ""))
+                failures.append((str(name), cell, _short(str(err), cell), ""))
                 canonical.append("")
         return pd.Series(canonical, index=text.index, dtype=object), failures
     return text, failures  # string, ref (references are checked by validate)
+
+
+def _short(message: str, cell: str) -> str:
+    """A message that quotes a cell, with a long cell elided (one short line)."""
+    return elide(message.replace(cell, elide(cell)) if len(cell) > 60 else message, 200)
 
 
 def _example(attr: Attribute) -> str:
@@ -312,6 +325,37 @@ def parse_table(
     def where(name: str) -> int | str:
         return line_of.get(name, f"[{name}]")
 
+    problems += _name_problems(names, line_at, file, index_col)
+    keep = (names != "") & ~names.duplicated()
+    frame = frame[keep]
+    frame.index = pd.Index(names[keep], name=index_col)
+    frame = frame.drop(columns=[index_col])
+    known = set(schema.columns)
+    for column in frame.columns:
+        if column not in known:
+            problems.append(
+                Problem(
+                    "warning",
+                    file,
+                    whole,
+                    elide(column, 40),
+                    "unknown column, ignored",
+                    f"known columns: {', '.join(schema.columns)}",
+                )
+            )
+    out = pd.DataFrame(index=frame.index)
+    for attr in schema.attributes:
+        if attr.name != index_col:
+            out[attr.name], found = _parse_attribute(attr, frame, dataset, file, whole, where)
+            problems += found
+    return out, line_of, problems
+
+
+def _name_problems(
+    names: pd.Series, line_at: list[int | str] | None, file: str, index_col: str
+) -> list[Problem]:
+    """Rows without a name, and names used twice (the first row of a name is kept)."""
+    problems = []
     for position, name in enumerate(names):
         if name == "":
             row: int | str = line_at[position] if line_at is not None else f"[#{position}]"
@@ -327,69 +371,53 @@ def parse_table(
                 file,
                 where_dup,
                 index_col,
-                f"{name!r} appears more than once",
+                f"{elide(name)!r} appears more than once",
                 "names must be unique within a table",
             )
         )
-    keep = (names != "") & ~names.duplicated()
-    frame = frame[keep]
-    frame.index = pd.Index(names[keep], name=index_col)
-    frame = frame.drop(columns=[index_col])
-    known = set(schema.columns)
-    for column in frame.columns:
-        if column not in known:
-            problems.append(
-                Problem(
-                    "warning",
-                    file,
-                    whole,
-                    column,
-                    "unknown column, ignored",
-                    f"known columns: {', '.join(schema.columns)}",
-                )
-            )
-    out = pd.DataFrame(index=frame.index)
-    for attr in schema.attributes:
-        if attr.name == index_col:
-            continue
-        cells: pd.Series = (
-            _text(frame[attr.name])
-            if attr.name in frame.columns
-            else pd.Series("", index=frame.index, dtype=object)
+    return problems
+
+
+def _parse_attribute(
+    attr: Attribute,
+    frame: pd.DataFrame,
+    dataset: NuclearDataset,
+    file: str,
+    whole: int | str | None,
+    where: Callable[[str], int | str],
+) -> tuple[pd.Series, list[Problem]]:
+    """One column of a table typed, its default filled, and its problems (missing, empty
+    where required, cells that do not parse)."""
+    problems = []
+    present = attr.name in frame.columns
+    cells: pd.Series = (
+        _text(frame[attr.name]) if present else pd.Series("", index=frame.index, dtype=object)
+    )
+    if attr.required and not present and len(frame):
+        problems.append(
+            Problem("error", file, whole, attr.name, "required column is missing", attr.description)
         )
-        if attr.required and attr.name not in frame.columns and len(frame):
+    stripped = _strip(cells)
+    empty = stripped == ""  # a cell of spaces counts as empty
+    if attr.required and present:
+        for name in cells[empty].index:
             problems.append(
                 Problem(
                     "error",
                     file,
-                    whole,
+                    where(name),
                     attr.name,
-                    "required column is missing",
-                    attr.description,
+                    "is empty",
+                    f"required: {attr.description}",
                 )
             )
-        stripped = _strip(cells)
-        empty = stripped == ""  # a cell of spaces counts as empty
-        if attr.required and attr.name in frame.columns:
-            for name in cells[empty].index:
-                problems.append(
-                    Problem(
-                        "error",
-                        file,
-                        where(name),
-                        attr.name,
-                        "is empty",
-                        f"required: {attr.description}",
-                    )
-                )
-        if attr.default != "" and empty.any():
-            cells = cells.where(~empty, attr.default)
-            stripped = stripped.where(~empty, attr.default.strip())
-        parsed, failures = _parse_cells(attr, cells, stripped, dataset)
-        for name, _cell, message, hint in failures:
-            problems.append(Problem("error", file, where(name), attr.name, message, hint))
-        out[attr.name] = parsed
-    return out, line_of, problems
+    if attr.default != "" and empty.any():
+        cells = cells.where(~empty, attr.default)
+        stripped = stripped.where(~empty, attr.default.strip())
+    parsed, failures = _parse_cells(attr, cells, stripped, dataset)
+    for name, _cell, message, hint in failures:
+        problems.append(Problem("error", file, where(name), attr.name, message, hint))
+    return parsed, problems
 
 
 def empty_table(schema: TableSchema) -> pd.DataFrame:
