@@ -182,7 +182,7 @@ def _parse_cells(
         return numbers.where(~infinite, math.nan), failures
     if kind == "integer":
         numbers = pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
-        finite = np.isfinite(numbers)
+        finite = pd.Series(np.isfinite(numbers.to_numpy()), index=numbers.index)
         huge = finite & (numbers.abs() > LARGEST_WHOLE_NUMBER)
         whole = finite & ~huge & (numbers % 1 == 0)
         for name, cell in text[(text != "") & ~whole].items():
