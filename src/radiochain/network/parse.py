@@ -185,8 +185,9 @@ def _parse_cells(
         finite = pd.Series(np.isfinite(numbers.to_numpy()), index=numbers.index)
         huge = finite & (numbers.abs() > LARGEST_WHOLE_NUMBER)
         whole = finite & ~huge & (numbers % 1 == 0)
+        too_large = set(text.index[huge])
         for name, cell in text[(text != "") & ~whole].items():
-            what = "is too large" if huge[name] else "is not a whole number"
+            what = "is too large" if name in too_large else "is not a whole number"
             failures.append((str(name), cell, f"{elide(cell)!r} {what}", "write e.g. 12"))
         return numbers.where(whole).astype("Int64"), failures
     if kind == "boolean":
