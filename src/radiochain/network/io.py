@@ -197,7 +197,9 @@ def read_network(path: str | Path, *, strict: bool = False, dataset: str | None 
             f"{_FOLDER_HINT})"
         )
     meta, meta_text, problems = read_meta_file(folder)
-    network, meta_problems = network_from_meta(meta, default_name=folder.name)
+    network, meta_problems = network_from_meta(
+        meta, default_name=folder.resolve().name or "network"
+    )
     problems += meta_problems
     network.meta_text = meta_text
     network.meta_as_read = network.meta()
