@@ -108,11 +108,8 @@ def simulate_command(
         events=events,
     )
     chosen = read_scenario(scenario) if scenario is not None else None
-    network = read_network(network_path, strict=True)
-    if dataset is not None:
-        from radiochain.physics.datasets import get_dataset
-
-        network.dataset_name = get_dataset(dataset).name
+    # the library refuses a network with errors (exit 2) or one it cannot plan (exit 1)
+    network = read_network(network_path, dataset=dataset)
     folder = output_folder(out)
     with _ProgressBar(options, as_json) as tick:
         result = stress_test(network, chosen, options, progress=tick)
