@@ -21,7 +21,8 @@ from radiochain.network.schema import schema_markdown, schemas
 
 def cells_of(file: Path) -> list[list[str]]:
     """A CSV file's cells as text (quoting style aside, what a user reads in a spreadsheet)."""
-    return list(csv.reader(io.StringIO(file.read_text(encoding="utf-8-sig"), newline="")))
+    text = file.read_bytes().decode("utf-8-sig")  # read_text would turn a quoted \r into \n
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 @pytest.mark.parametrize("name", sorted(bundled_examples()))
