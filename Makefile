@@ -43,7 +43,7 @@ typecheck: dev
 	$(BIN)/mypy
 
 unit: dev
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 test: lint typecheck unit
 

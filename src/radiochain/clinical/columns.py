@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from radiochain.clinical.kinetics import ClinicalWarning
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide, elide_path
 
 
 def _norm(name: str) -> str:
@@ -56,8 +56,8 @@ def check_columns(columns: Iterable[str], known: Iterable[str], source: str) -> 
         match = similar(str(column), names)
         if match is not None:
             raise InputError(
-                f"{source}: unknown column {str(column)!r} (did you mean {match!r}?); "
-                f"columns: {', '.join(names)}"
+                f"{elide_path(source)}: unknown column {elide(column, 40)!r} "
+                f"(did you mean {match!r}?)"
             )
         ignored.append(str(column))
     if ignored:
