@@ -18,6 +18,7 @@ place where units are converted; nothing else multiplies by 3.7e10 or 86400.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 from collections.abc import Iterable
@@ -420,3 +421,46 @@ def parse_fraction(
         limit = f"{upper:g}" if not percent else f"{upper * 100:g} %"
         raise UnitError(f"{what}: {elide(text)!r} is out of range (give 0 to {limit})")
     return x
+
+
+FIRST_DATE = "2000-01-01"
+LAST_DATE = "2100-12-31"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def parse_date(value: object, *, what: str = "date") -> _dt.date:
+    """A calendar day written ``YYYY-MM-DD``, between :data:`FIRST_DATE` and
+    :data:`LAST_DATE` (other ISO 8601 forms, such as ``2026-W02`` or ``20260105``, are refused,
+    so that every command reads dates the same way).
+
+    Examples
+    --------
+    >>> parse_date("2026-03-02")
+    datetime.date(2026, 3, 2)
+
+    Raises
+    ------
+    UnitError
+        Another form, a day that does not exist (``2026-02-30``), or out of range.
+    """
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        day = value
+    else:
+        text = str(value).strip()
+        if not _ISO_DATE.match(text):
+            raise UnitError(
+                f"{what}: {elide(text)!r} is not a date (write YYYY-MM-DD, e.g. 2026-03-02)"
+            )
+        try:
+            day = _dt.date.fromisoformat(text)
+        except ValueError:
+            raise UnitError(
+                f"{what}: {text} is not a day of the calendar (write YYYY-MM-DD)"
+            ) from None
+    if not _dt.date.fromisoformat(FIRST_DATE) <= day <= _dt.date.fromisoformat(LAST_DATE):
+        raise UnitError(
+            f"{what}: {day.isoformat()} is out of range (give {FIRST_DATE} to {LAST_DATE})"
+        )
+    return day
