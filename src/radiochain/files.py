@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -40,11 +41,25 @@ MAX_YAML_VALUES = 100_000
 
 
 def _existing_file(path: Path, what: str) -> Path:
-    if path.is_dir():
-        raise InputError(f"{what} {elide_path(path)}: is a folder (give a file)")
-    if not path.is_file():
-        raise InputError(f"{what} {elide_path(path)}: file does not exist")
-    size = path.stat().st_size
+    if str(path).strip() == "":
+        raise InputError(f"{what}: empty path (give a file)")
+    shown = elide_path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        broken = path.is_symlink()
+        raise InputError(
+            f"{what} {shown}: " + ("is a broken symbolic link" if broken else "file does not exist")
+        ) from None
+    except OSError as err:  # a symbolic-link loop, a name too long, no permission...
+        raise InputError(f"{what} {shown}: cannot read ({err.strerror or err})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{what} {shown}: is a folder (give a file)")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            f"{what} {shown}: is not a regular file (a device, pipe or socket; give a file)"
+        )
+    size = info.st_size
     if size > MAX_FILE_BYTES:
         raise InputError(
             f"{what} {elide_path(path)}: {size / 2**20:.0f} MiB is more than the "
@@ -107,6 +122,33 @@ def _count_values(node: Any, sizes: dict[int, int], limit: int) -> int:
     return total
 
 
+def _check_unique_keys(node: Any, where: str, seen: set[int]) -> None:
+    """A key given twice in one mapping is an error (YAML would keep the last silently)."""
+    import yaml
+
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: dict[str, int] = {}
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                line = key.start_mark.line + 1
+                if key.value in keys:
+                    raise InputError(
+                        f"{where}: line {line}: key {elide(key.value, 40)!r} is given twice "
+                        f"(first on line {keys[key.value]}; keep one)"
+                    )
+                keys[key.value] = line
+        children = [child for pair in node.value for child in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    else:
+        return
+    for child in children:
+        _check_unique_keys(child, where, seen)
+
+
 def _yaml_error(where: str, err: Exception) -> InputError:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     problem = getattr(err, "problem", None) or str(err).splitlines()[0]
@@ -147,6 +189,7 @@ def parse_yaml(text: str, *, where: str = "YAML") -> Any:
                 f"{where}: expands to more than {MAX_YAML_VALUES:,} values (YAML anchors and "
                 "aliases); write the values out or split the file"
             )
+        _check_unique_keys(node, where, set())
         return loader.construct_document(node)
     except InputError:
         raise
@@ -168,6 +211,15 @@ def load_yaml(path: str | Path, *, what: str = "file") -> Any:
     return parse_yaml(read_text(path, what=what), where=elide_path(path))
 
 
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"key {elide(key, 40)!r} is given twice in one object (keep one)")
+        found[key] = value
+    return found
+
+
 def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows (write a finite number)")
 
@@ -183,7 +235,7 @@ def load_json(path: str | Path, *, what: str = "file") -> Any:
     text = read_text(path, what=what)
     where = elide_path(path)
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_pairs)
     except json.JSONDecodeError as err:
         raise InputError(
             f"{where}: line {err.lineno}, column {err.colno}: not valid JSON ({err.msg})"
@@ -217,6 +269,8 @@ def output_folder(path: str | Path, *, what: str = "--out", empty: bool = False)
     shown = elide_path(folder)
     if str(path).strip() == "":
         raise InputError(f"{what}: empty path (give a folder)")
+    if folder.is_symlink() and not folder.exists():
+        raise InputError(f"{what} {shown}: is a broken symbolic link (give a folder)")
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{what} {shown}: is a file (give a folder)")
     if empty and folder.is_dir() and any(folder.iterdir()):

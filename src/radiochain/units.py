@@ -80,8 +80,15 @@ _TIME: dict[str, float] = {
     "s": 1.0,
     "sec": 1.0,
     "min": 60.0,
+    "mins": 60.0,
+    "minute": 60.0,
+    "minutes": 60.0,
+    "second": 1.0,
+    "seconds": 1.0,
+    "secs": 1.0,
     "h": 3600.0,
     "hr": 3600.0,
+    "hrs": 3600.0,
     "hour": 3600.0,
     "hours": 3600.0,
     "d": SECONDS_PER_DAY,
@@ -137,7 +144,9 @@ def _no_unit(what: str, text: str, dims: tuple[Dimension, ...]) -> str:
 
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf)"
-_TERM = re.compile(rf"\s*({_NUMBER})\s*([A-Za-zµμ]+)?\s*", re.IGNORECASE)
+_TERM = re.compile(rf"\s*({_NUMBER})\s*([A-Za-zµμ]+)?\s*", re.IGNORECASE | re.ASCII)
+_PLAIN_NUMBER = re.compile(_NUMBER, re.IGNORECASE | re.ASCII)
+_BARE = re.compile(rf"\s*(?:{_NUMBER})\s*", re.IGNORECASE | re.ASCII)
 
 
 def _lookup_unit(unit: str, dims: Iterable[Dimension]) -> tuple[Dimension, float] | None:
@@ -245,6 +254,8 @@ def parse_quantity(
             raise UnitError(_no_unit(what, repr(value), dims))
         return parse_quantity(f"{value!r} {default_unit}", dims, what=what)
     text = str(value).strip()
+    if any(c.isdigit() and not c.isascii() for c in text):
+        raise UnitError(f"{what}: {elide(text)!r}: write the number with the digits 0-9")
     if _DECIMAL_COMMA.match(text):
         raise UnitError(
             f"{what}: {elide(text)!r} has a comma in its number; write decimals with a "
@@ -261,6 +272,11 @@ def parse_quantity(
                 f"(write a number and a unit, e.g. {_EXAMPLE[dims[0]]!r})"
             )
         number, unit = match.group(1), match.group(2)
+        if unit is None and not _BARE.fullmatch(text):  # '6_800 MBq': not a bare number
+            raise UnitError(
+                f"{what}: cannot read {elide(text)!r} as {expected} "
+                f"(write a number and a unit, e.g. {_EXAMPLE[dims[0]]!r})"
+            )
         if unit is None:
             if default_unit is None:
                 raise UnitError(_no_unit(what, text, dims))
@@ -276,6 +292,11 @@ def parse_quantity(
             raise UnitError(f"{what}: {elide(text)!r} mixes {dim_seen} and {dim}")
         if dim_seen is not None and dim != "time":
             raise UnitError(f"{what}: {elide(text)!r} has more than one term (write one value)")
+        if (dim_seen is not None or match.end() < len(text)) and number.startswith("-"):
+            raise UnitError(
+                f"{what}: {elide(text)!r} has a negative term (write one duration, e.g. '5 d', "
+                "or a sum of positive terms such as '1 d 12 h')"
+            )
         dim_seen = dim
         total += float(number) * factor
         pos = match.end()
@@ -409,12 +430,9 @@ def parse_fraction(
     text = str(value).strip()
     percent = text.endswith("%")
     number = text[:-1].strip() if percent else text
-    try:
-        x = float(number) if not isinstance(value, bool) else math.nan
-    except ValueError:
-        raise UnitError(
-            f"{what}: {elide(text)!r} is not a fraction (write e.g. 0.2 or '20 %')"
-        ) from None
+    if isinstance(value, bool) or not _PLAIN_NUMBER.fullmatch(number):
+        raise UnitError(f"{what}: {elide(text)!r} is not a fraction (write e.g. 0.2 or '20 %')")
+    x = float(number)
     if percent:
         x = round(x / 100.0, 15)
     if not math.isfinite(x) or not 0.0 <= x <= upper:
@@ -464,3 +482,36 @@ def parse_date(value: object, *, what: str = "date") -> _dt.date:
             f"{what}: {day.isoformat()} is out of range (give {FIRST_DATE} to {LAST_DATE})"
         )
     return day
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def format_number(value: float, digits: int = 4) -> str:
+    """A plain number for people: ``964,375``, ``0.1477``, ``6.147 × 10¹⁴`` — never
+    ``6.14707e+14``; ``nan`` and infinities as words.
+
+    Examples
+    --------
+    >>> format_number(6.14707e14)
+    '6.147 × 10¹⁴'
+    >>> format_number(964375.2)
+    '964,375'
+    >>> format_number(3.36e-12, digits=2)
+    '3.4 × 10⁻¹²'
+    """
+    x = float(value)
+    if math.isnan(x):
+        return "not a number"
+    if math.isinf(x):
+        return "infinite" if x > 0 else "minus infinite"
+    magnitude = abs(x)
+    if magnitude == 0:
+        return "0"
+    if 1e4 <= magnitude < 1e6:
+        return f"{x:,.0f}"
+    if 1e-3 <= magnitude < 1e4:
+        return f"{x:.{digits}g}"
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"

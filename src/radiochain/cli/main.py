@@ -25,7 +25,7 @@ from radiochain.cli.common import console as _console
 from radiochain.cli.common import print_json as _print_json
 from radiochain.errors import RadiochainError, elide, one_line
 from radiochain.physics.datasets import DEFAULT_DATASET, available_datasets, get_dataset
-from radiochain.units import format_quantity, parse_amount, to_seconds
+from radiochain.units import format_number, format_quantity, parse_amount, to_seconds
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -111,36 +111,42 @@ def nuclide(
     if as_json:
         _print_json(info)
         return
+    _print_nuclide(nuc, info, data.label)
+
+
+def _print_nuclide(nuc: Any, info: dict[str, Any], label: str) -> None:
+    """A nuclide's data as aligned lines; each distinct source once, numbered."""
     console = _console()
     console.print(
         f"[bold]{nuc.name}[/bold]  (Z={nuc.z}, A={nuc.a}{', isomer' if nuc.state else ''})"
     )
+
+    def line(name: str, text: str) -> None:
+        console.print(f"  {name:<19}{text}", markup=False)
+
     unc = nuc.half_life_uncertainty
     unc_text = "" if unc != unc else f" ± {format_quantity(unc, 'time', digits=2)}"
-    console.print(f"  half-life        {_fmt_half_life(nuc.half_life)}{unc_text}")
+    line("half-life", f"{_fmt_half_life(nuc.half_life)}{unc_text}")
     if not nuc.stable:
-        console.print(f"  decay constant   {nuc.decay_constant:.6g} 1/s")
-        console.print(
-            f"  specific activity {format_quantity(nuc.specific_activity * 1e-3, 'activity')}/mg "
-            "(carrier-free)"
-        )
-    console.print(f"  atomic mass      {nuc.atomic_mass:.6f} u")
+        line("decay constant", f"{format_number(nuc.decay_constant)} per s")
+        activity = format_quantity(nuc.specific_activity * 1e-3, "activity")
+        line("specific activity", f"{activity}/mg (carrier-free)")
+    line("atomic mass", f"{nuc.atomic_mass:.6f} u")
     for mode in nuc.decay_modes:
-        console.print(
-            f"  decay            {mode.mode:<9} {mode.fraction:>10.6g}  "
-            f"-> {mode.daughter or 'fission'}"
-        )
-    energy = nuc.mean_energy
-    if any(v == v for v in energy.values()):
-        console.print(
-            "  mean energy/decay "
-            + ", ".join(f"{k} {v:.4g} MeV" for k, v in energy.items() if v == v)
-        )
+        share = f"{mode.fraction * 100:.6g} %"
+        line("decay", f"{mode.mode:<9} {share:>10}  -> {mode.daughter or 'fission'}")
+    energy = {k: v for k, v in nuc.mean_energy.items() if v == v and v > 0}
+    if energy:
+        line("mean energy/decay", ", ".join(f"{k} {v:.4g} MeV" for k, v in energy.items()))
     if len(nuc.chain) > 1:
-        console.print(f"  chain            {' -> '.join(nuc.chain)}")
+        line("chain", " -> ".join(nuc.chain))
+    references: dict[str, int] = {}
     for what, citation in info["sources"].items():
-        console.print(f"  source ({what}): {citation}")
-    console.print(f"  nuclear data: {data.label}")
+        number = references.setdefault(citation, len(references) + 1)
+        line(f"source {what.replace('_', '-')}", f"[{number}]")
+    for citation, number in references.items():
+        console.print(f"  [{number}] {citation}", markup=False)
+    console.print(f"  nuclear data: {label}", markup=False)
 
 
 @app.command(context_settings={"ignore_unknown_options": True})
@@ -214,22 +220,21 @@ def decay(
             }
         )
         return
+    shown = format_quantity(elapsed, "time")
     table = Table(
-        title=f"{parent.name}, {amount} at t = 0, "
-        f"after {after} ({format_quantity(elapsed, 'time')})"
+        title=f"{parent.name}, {amount} at t = 0, after {after}"
+        + ("" if " ".join(after.split()) == shown else f" ({shown})")
     )
     table.add_column("nuclide")
     table.add_column("half-life", justify="right")
     table.add_column("activity", justify="right")
-    table.add_column("activity [Bq]", justify="right")
     table.add_column("atoms", justify="right")
     for row in rows:
         table.add_row(
             row["nuclide"],
             _fmt_half_life(row["half_life_s"] or float("inf")),
             format_quantity(row["activity_bq"], "activity"),
-            f"{row['activity_bq']:.6g}",
-            f"{row['atoms']:.6g}",
+            format_number(row["atoms"]),
         )
     console = _console()
     console.print(table)
@@ -372,6 +377,15 @@ def _error(message: str) -> None:
     sys.stderr.write(one_line(f"radiochain: error: {message}") + "\n")
 
 
+def _traceback(debug: bool) -> None:
+    """With ``--debug``, the traceback of the error being handled (the exit code and the
+    one-line message stay what they are without it)."""
+    if debug:
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+
+
 def _run(args: list[str], debug: bool, as_json: bool) -> int:
     command = typer.main.get_command(app)
     try:
@@ -388,13 +402,15 @@ def _run(args: list[str], debug: bool, as_json: bool) -> int:
             return EXIT_INTERNAL
         return code
     except RadiochainError as err:
-        if debug:
-            raise
+        _traceback(debug)
         _error(str(err))
         return err.exit_code
     except typer.TyperException as err:  # usage errors: missing option, bad choice...
-        if debug:
-            raise
+        context = getattr(err, "ctx", None)
+        if type(err).__name__ == "NoArgsIsHelpError" and context is not None:
+            sys.stdout.write(context.get_help() + "\n")  # a command group alone: its help
+            return 0
+        _traceback(debug)
         _error(_usage_message(err))
         return int(getattr(err, "exit_code", 2))
     except typer.Exit as err:
@@ -403,14 +419,12 @@ def _run(args: list[str], debug: bool, as_json: bool) -> int:
         sys.stderr.write("radiochain: interrupted\n")
         return 130
     except OSError as err:  # a path the user gave that the system refused
-        if debug:
-            raise
+        _traceback(debug)
         where = f" {err.filename}" if err.filename else ""
         _error(f"cannot use{where}: {err.strerror or err}")
         return 2
     except Exception as err:  # a bug: one line all the same, the traceback with --debug
-        if debug:
-            raise
+        _traceback(debug)
         _error(
             f"internal error: {type(err).__name__}: {err} (a bug in radiochain; rerun with "
             "--debug for the traceback and please report it)"
