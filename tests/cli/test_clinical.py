@@ -489,3 +489,23 @@ def test_release_names_the_dataset(capsys: pytest.CaptureFixture[str]) -> None:
     assert "nuclear_data" not in payload
     code, out, _ = run(capsys, "release", "Lu-177", "7.4 GBq")
     assert "nuclear data radiochain" in out
+
+
+def test_dosimetry_icrp107_says_where_the_energies_come_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # radioactivedecay's ICRP-107 has no emission energies: a dose > 0 from the bundled
+    # energies, said on stderr and in --json, never a silent 0 Gy
+    tac = str(write_tac(tmp_path / "tac.csv"))
+    code, out, err = run(capsys, "dosimetry", tac, "--administered", "7.4 GBq", "--json")
+    own = json.loads(out)
+    code, out, err = run(
+        capsys, "dosimetry", tac, "--administered", "7.4 GBq", "--dataset", "icrp107", "--json"
+    )
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["energy_dataset"] == "radiochain"
+    assert "icrp107 dataset has no emission energies" in err
+    for a, b in zip(own["regions"], payload["regions"], strict=True):
+        assert b["absorbed_dose_gy"] > 0
+        assert b["s_value_gy_per_bq_s"] == pytest.approx(a["s_value_gy_per_bq_s"], rel=1e-12)

@@ -278,3 +278,53 @@ def test_tac_cells_that_are_not_numbers(cell: str, message: str) -> None:
     text = f"patient,region,time_h,activity_mbq\np1,kidneys,4,100\np1,kidneys,24,{cell}\n"
     with pytest.raises(InputError, match=rf"tac.csv: row 3: field 'activity_mbq'.*{message}"):
         region_dosimetry(parse_table(text), administered_activity=7.4e9, source="tac.csv")
+
+
+def test_icrp107_dose_uses_the_bundled_emission_energies() -> None:
+    # radioactivedecay's ICRP-107 carries half-lives and branchings, no emission energies: the
+    # energies come from the bundled dataset, so the S-value is the same and the dose differs
+    # only through the half-life in the TIA (D = TIA x S); the result names where they came from
+    from radiochain.clinical.dosimetry import assess_dosimetry
+
+    tac = _tac(40.0, 0.02, 7.4e9)
+    own = assess_dosimetry(tac, model="trapezoid")
+    icrp = assess_dosimetry(tac, model="trapezoid", dataset="icrp107")
+    (a,), (b,) = own.regions, icrp.regions
+    assert b.dose_gy > 0
+    assert b.s_value == pytest.approx(a.s_value, rel=1e-12)
+    assert b.dose_gy / a.dose_gy == pytest.approx(b.fit.tia / a.fit.tia, rel=1e-12)
+    assert b.dose_gy == pytest.approx(a.dose_gy, rel=1e-3)  # 6.647 d vs 6.6443 d
+    payload = icrp.to_dict()
+    assert (payload["dataset"], payload["energy_dataset"]) == ("icrp107", "radiochain")
+    assert any("no emission energies" in note for note in icrp.warnings)
+    assert own.to_dict()["energy_dataset"] == "radiochain"
+    assert not any("no emission energies" in note for note in own.warnings)
+
+
+@pytest.mark.filterwarnings("ignore:no particle ranges")
+def test_icrp107_chain_s_value_matches_with_the_same_energies() -> None:
+    # Ac-225 in situ: the same energies per decay, ICRP-107's branchings (At-217 -> Bi-213,
+    # Bi-213 -> Po-213/Tl-209 within 1e-4 of ENSDF's): the S-values agree to 1e-3
+    from radiochain.clinical.svalues import sphere_s_value
+    from radiochain.physics.nuclide import Nuclide
+
+    own = float(sphere_s_value(Nuclide("Ac-225"), 100.0, chain=True))
+    icrp = float(sphere_s_value(Nuclide("Ac-225", "icrp107"), 100.0, chain=True))
+    assert icrp > 0
+    assert icrp == pytest.approx(own, rel=1e-3)
+
+
+@pytest.mark.parametrize("dataset", ["radiochain", "icrp107"])
+def test_a_stable_nuclide_is_refused(dataset: str) -> None:
+    tac = _tac(40.0, 0.02, 7.4e9)
+    with pytest.raises(InputError, match="Hf-177 is stable"):
+        region_dosimetry(tac, nuclide="Hf-177", dataset=dataset)
+    tac["nuclide"] = "Hf-177"
+    with pytest.raises(InputError, match="field 'nuclide': Hf-177 is stable"):
+        region_dosimetry(tac, dataset=dataset)
+
+
+def test_icrp107_nuclide_without_bundled_energies_is_refused() -> None:
+    # Cs-137 is in ICRP-107 but not in the bundled dataset: no energies anywhere, no 0 Gy
+    with pytest.raises(InputError, match="icrp107 dataset has no emission energies"):
+        region_dosimetry(_tac(40.0, 0.02, 7.4e9), nuclide="Cs-137", dataset="icrp107")

@@ -241,8 +241,12 @@ def _print_dosimetry(result: DosimetryResult, name: str) -> None:
         )
     console = _console()
     console.print(out)
+    energies = ""
+    if result.energy_dataset != result.dataset:
+        energies = f" (emission energies: {result.energy_dataset} {result.energy_dataset_version})"
     console.print(
-        f"nuclear data: {result.dataset} {result.dataset_version}; S-values: self-dose, spheres "
+        f"nuclear data: {result.dataset} {result.dataset_version}{energies}; S-values: "
+        "self-dose, spheres "
         "of the region's mass" + (", progeny counted in situ" if result.chain else ", parent only"),
         markup=False,
     )

@@ -27,7 +27,12 @@ import pandas as pd
 from radiochain.clinical._data import table
 from radiochain.clinical.columns import check_columns, positive_number
 from radiochain.clinical.kinetics import ClinicalWarning, ExponentialSum, TacFit, fit_tac
-from radiochain.clinical.svalues import reference_mass, sphere_s_value
+from radiochain.clinical.svalues import (
+    energy_dataset,
+    mean_energies,
+    reference_mass,
+    sphere_s_value,
+)
 from radiochain.clinical.tables import finite_column, require_rows, row_number
 from radiochain.errors import InputError, elide
 from radiochain.physics.datasets import DEFAULT_DATASET
@@ -356,13 +361,18 @@ def _check_arguments(nuclide: str, administered: float | None, model: str, datas
 
 
 def _region_nuclide(value: object, default: str, dataset: str, where: str) -> Nuclide:
-    """The region's nuclide (column ``nuclide``, else the default) in ``dataset``."""
+    """The region's nuclide (column ``nuclide``, else the default) in ``dataset``: radioactive,
+    with emission energies (:func:`radiochain.clinical.svalues.mean_energies`)."""
     if value is None:
-        return Nuclide(default, dataset)
+        nuc = Nuclide(default, dataset)
+        mean_energies(nuc)
+        return nuc
     try:
-        return Nuclide(str(value).strip(), dataset)
+        nuc = Nuclide(str(value).strip(), dataset)
+        mean_energies(nuc)
     except InputError as err:
         raise InputError(f"{where}: field 'nuclide': {err}") from None
+    return nuc
 
 
 PER_REGION = (
@@ -439,7 +449,10 @@ class DosimetryResult:
     nuclide : str
         The default nuclide (a ``nuclide`` column may override it per region).
     dataset, dataset_version : str
-        The nuclear data of half-lives and emissions.
+        The nuclear data of half-lives, decay modes and, where it has them, emission energies.
+    energy_dataset, energy_dataset_version : str
+        The nuclear data of the emission energies: ``dataset`` unless it has none
+        (``icrp107``), then the bundled ``radiochain`` dataset (a warning says so).
     chain : bool
         Progeny counted in situ.
     source : str
@@ -459,6 +472,8 @@ class DosimetryResult:
     dataset_version: str
     chain: bool = True
     source: str = "TAC table"
+    energy_dataset: str = ""
+    energy_dataset_version: str = ""
     warnings: list[str] = field(default_factory=list)
     out: Path | None = None
     files: dict[str, object] = field(default_factory=dict)
@@ -475,6 +490,8 @@ class DosimetryResult:
             "nuclide": self.nuclide,
             "dataset": self.dataset,
             "dataset_version": self.dataset_version,
+            "energy_dataset": self.energy_dataset or self.dataset,
+            "energy_dataset_version": self.energy_dataset_version or self.dataset_version,
             "chain": self.chain,
             "regions": [r.to_dict() for r in self.regions],
             "warnings": list(self.warnings),
@@ -547,6 +564,10 @@ def write_reports(result: DosimetryResult, folder: str | Path) -> list[Path]:
         half_life = Nuclide(own[0].nuclide, result.dataset).half_life
         given = ", ".join(dict.fromkeys(f"{r.administered_activity_bq / 1e9:.4g} GBq" for r in own))
         title = f"Patient {patient}: time-activity curves and absorbed doses ({used}, {given})"
+        if result.energy_dataset and result.energy_dataset != result.dataset:
+            label += (
+                f" (emission energies: {result.energy_dataset} {result.energy_dataset_version})"
+            )
         footnote = (
             f"Nuclear data: {label}. Self-dose S-values of spheres of each region's mass"
             + (", progeny counted in situ" if result.chain else "")
@@ -603,13 +624,22 @@ def assess_dosimetry(
     for w in caught:  # anything else goes on as it came
         if not issubclass(w.category, ClinicalWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    data = Nuclide(nuclide, dataset).dataset
+    nuc = Nuclide(nuclide, dataset)
+    data, energies = nuc.dataset, energy_dataset(nuc)
+    if energies is not data:
+        notes.append(
+            f"the {data.name} dataset has no emission energies: energies per decay from the "
+            f"{energies.name} dataset {energies.version}, half-lives and decay modes from "
+            f"{data.name}"
+        )
     return DosimetryResult(
         regions=regions,
-        nuclide=Nuclide(nuclide, dataset).name,
+        nuclide=nuc.name,
         dataset=data.name,
         dataset_version=data.version,
         chain=chain,
         source=source,
         warnings=list(dict.fromkeys(notes)),
+        energy_dataset=energies.name,
+        energy_dataset_version=energies.version,
     )

@@ -32,6 +32,7 @@ import numpy.typing as npt
 from radiochain.clinical._data import table
 from radiochain.clinical.kinetics import ClinicalWarning
 from radiochain.errors import InputError
+from radiochain.physics.datasets import DEFAULT_DATASET, NuclearDataset, get_dataset
 from radiochain.physics.nuclide import Nuclide
 
 FloatArray = npt.NDArray[np.float64]
@@ -49,6 +50,8 @@ class EmissionData:
     electron_range : float [cm] or NaN (local absorption)
     alpha_range : float [cm] or NaN
     photon_mu_en : float [cm^2/g] or NaN (photons ignored)
+    energy_dataset : str
+        Name and version of the dataset the energies come from (see :func:`mean_energies`).
     """
 
     nuclide: str
@@ -58,6 +61,7 @@ class EmissionData:
     electron_range: float
     alpha_range: float
     photon_mu_en: float
+    energy_dataset: str = ""
 
 
 @cache
@@ -93,6 +97,55 @@ def photon_mu_en(nuclide: str) -> float:
     return float(np.sum(weight * mu_en_water(energy)) / np.sum(weight))
 
 
+@cache
+def _has_energies(dataset: NuclearDataset) -> bool:
+    """True if the dataset tabulates emission energies (radioactivedecay's ICRP-107 has none)."""
+    return any(bool(np.isfinite(v).any()) for v in dataset.mean_energy_mev.values())
+
+
+def energy_dataset(nuclide: Nuclide) -> NuclearDataset:
+    """The dataset whose mean emission energies serve ``nuclide``: its own, or, when its own
+    tabulates none at all (``icrp107``: radioactivedecay carries half-lives and branchings
+    only), the bundled ``radiochain`` dataset (ENSDF energies, compared with ICRP-107 in its
+    ``PROVENANCE.md``)."""
+    if _has_energies(nuclide.dataset):
+        return nuclide.dataset
+    return get_dataset(DEFAULT_DATASET)
+
+
+def mean_energies(nuclide: Nuclide) -> dict[str, float]:
+    """Mean energy emitted per decay [MeV] (``electron``, ``photon``, ``alpha``; 0 where none)
+    from :func:`energy_dataset`.
+
+    Raises
+    ------
+    InputError
+        The nuclide is stable (it emits nothing), or no dataset has its energies.
+    """
+    if nuclide.stable:
+        raise InputError(
+            f"{nuclide.name} is stable: it does not decay, so it gives no dose "
+            "(dosimetry needs a radioactive nuclide, e.g. Lu-177)"
+        )
+    data = energy_dataset(nuclide)
+    try:
+        own = Nuclide(nuclide.name, data)
+    except InputError:
+        raise InputError(
+            f"the {nuclide.dataset.name} dataset has no emission energies and the "
+            f"{data.name} dataset lacks {nuclide.name}: dosimetry needs the mean energies per "
+            f"decay (use --dataset {data.name})"
+        ) from None
+    energy = own.mean_energy
+    values = {k: (0.0 if v != v else v) for k, v in energy.items()}
+    if not sum(values.values()) > 0:
+        raise InputError(
+            f"{nuclide.name} has no emission energies in the {data.name} dataset: dosimetry "
+            "needs the mean energies per decay"
+        )
+    return values
+
+
 def emission_data(nuclide: str | Nuclide, *, chain: bool = False) -> EmissionData:
     """Energies per decay from the nuclear data and ranges from ``particle_ranges.csv``.
 
@@ -105,15 +158,19 @@ def emission_data(nuclide: str | Nuclide, *, chain: bool = False) -> EmissionDat
         Pb-212...), so over all time each contributes its yield. Progeny living more than
         :data:`CHAIN_HALF_LIFE_RATIO` times longer than the parent (e.g. Tc-99 after Tc-99m)
         and their descendants are left out: they leave the body first.
+
+    Raises
+    ------
+    InputError
+        A stable nuclide, or energies that no dataset has (see :func:`mean_energies`).
     """
     nuc = nuclide if isinstance(nuclide, Nuclide) else Nuclide(nuclide)
     yields = _chain_yields(nuc) if chain else {nuc.name: 1.0}
     totals = {"electron": 0.0, "alpha": 0.0, "photon": 0.0}
     for name, y in yields.items():
-        energy = Nuclide(name, nuc.dataset).mean_energy
+        energy = mean_energies(Nuclide(name, nuc.dataset))
         for kind in totals:
-            value = energy.get(kind, 0.0)
-            totals[kind] += y * (0.0 if value != value else value) * MEV
+            totals[kind] += y * energy.get(kind, 0.0) * MEV
     ranges = table("particle_ranges.csv")
     row = ranges[ranges["nuclide"] == nuc.name]
     e_range = float(row["electron_range_mm"].iloc[0]) / 10 if len(row) else float("nan")
@@ -126,6 +183,7 @@ def emission_data(nuclide: str | Nuclide, *, chain: bool = False) -> EmissionDat
         electron_range=e_range,
         alpha_range=a_range,
         photon_mu_en=photon_mu_en(nuc.name),
+        energy_dataset=f"{energy_dataset(nuc).name} {energy_dataset(nuc).version}",
     )
 
 
