@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from radiochain.errors import InputError, elide
+from radiochain.errors import InputError, elide, elide_path
 from radiochain.network import Network
 from radiochain.units import to_becquerel
 
@@ -406,8 +406,9 @@ def plans_to_demand(plans: str | Path, network: str | Path, out: str | Path) -> 
     Raises
     ------
     InputError
-        A bad plans table or network, an unknown hospital or product, an appointment that
-        exists already, or an ``out`` that exists or cannot be written.
+        A bad plans table, a network with validation errors (as every network command), an
+        unknown hospital or product, an appointment that exists already, or an ``out`` that
+        exists, lies inside the network's folder or cannot be written.
     """
     from radiochain.clinical.tables import read_table
     from radiochain.files import output_folder
@@ -415,7 +416,8 @@ def plans_to_demand(plans: str | Path, network: str | Path, out: str | Path) -> 
 
     shown = elide(str(plans))
     regimens = read_plans(read_table(plans, what="plans table"), shown)
-    base = read_network(network)
+    _check_out_outside(Path(network), Path(out))
+    base = read_network(network, strict=True)
     try:
         new = regimens_to_demand(base, regimens)
     except InputError as err:
@@ -435,3 +437,14 @@ def plans_to_demand(plans: str | Path, network: str | Path, out: str | Path) -> 
         first_date=dates[0] if dates else None,
         last_date=dates[-1] if dates else None,
     )
+
+
+def _check_out_outside(network: Path, out: Path) -> None:
+    """Refuse an ``out`` inside the network's folder: the copy would become part of the input
+    (``out`` equal to the network is refused by :func:`write_extended`)."""
+    source, target = network.resolve(), out.resolve()
+    if network.is_dir() and target != source and target.is_relative_to(source):
+        raise InputError(
+            f"--out {elide_path(out)}: is inside the input network {elide_path(network)} "
+            "(give a folder outside it; the input network is never changed)"
+        )
