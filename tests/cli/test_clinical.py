@@ -509,3 +509,14 @@ def test_dosimetry_icrp107_says_where_the_energies_come_from(
     for a, b in zip(own["regions"], payload["regions"], strict=True):
         assert b["absorbed_dose_gy"] > 0
         assert b["s_value_gy_per_bq_s"] == pytest.approx(a["s_value_gy_per_bq_s"], rel=1e-12)
+
+
+def test_release_says_no_restriction_when_none_is_needed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # 0.2 GBq of Lu-177 cleared mostly within hours: a partner at 1 m for 8 h a day gets far
+    # less than 1 mSv over all time, so no period is needed (never "restrict 0.0 d")
+    code, out, _ = run(capsys, "release", "Lu-177", "0.2 GBq", "--clearance", "0.9:2 h, 0.1:50 h")
+    assert code == 0
+    assert "partner          no restriction" in out
+    assert "restrict 0.0 d" not in out

@@ -259,6 +259,10 @@ def test_assess_release_published_restrictions_and_notes() -> None:
         ({"dataset": "endf"}, "endf"),
         ({"nuclide": "Lu-999"}, "Lu-999"),
         ({"agent": "pluvicto"}, "no published restrictions"),
+        ({"agent": ""}, "no published restrictions for agent ''"),
+        ({"nuclide": "I-131", "agent": "lu177-dotatate"}, "for Lu-177 patients, not I-131"),
+        ({"measured_dose_rate": 12.0, "constant": 0.5}, "--constant with --measured-dose-rate"),
+        ({"measured_dose_rate": 12.0, "constant": "point"}, "--constant with --measured"),
         ({"clearance": "0.5"}, "fraction:half-life"),
     ],
 )

@@ -334,13 +334,14 @@ def release_cmd(
         ),
     ] = "0 h",
     constant: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--constant",
-            help="Dose-rate constant: 'point' (unshielded source), 'patient' (measured at 1 m "
-            "from patients, where tabulated) or a number [uSv m2/(MBq h)].",
+            help="Dose-rate constant: 'point' (unshielded source; default), 'patient' (measured "
+            "at 1 m from patients, where tabulated) or a number [uSv m2/(MBq h)]; not with "
+            "--measured-dose-rate.",
         ),
-    ] = "point",
+    ] = None,
     clearance: Annotated[
         str | None,
         typer.Option(
@@ -404,7 +405,7 @@ def _print_release(result: ReleaseAssessment, activity: str) -> None:
     )
     for row in result.restrictions_computed:
         console.print(
-            f"  {row.situation:<16} restrict {row.restriction_d:.1f} d "
+            f"  {row.situation:<16} {_restriction_text(row.restriction_d)} "
             f"({row.hours_per_day:g} h/d at {row.distance_m:g} m, "
             f"{row.constraint_msv:g} mSv; assumption)",
             markup=False,
@@ -415,6 +416,15 @@ def _print_release(result: ReleaseAssessment, activity: str) -> None:
             f"{pub['restriction_d']} d (95th pct {pub['restriction_p95_d']} d)",
             markup=False,
         )
+
+
+def _restriction_text(days: float) -> str:
+    """A restriction period in words: none, hours below a day, else days."""
+    if days <= 0:
+        return "no restriction"
+    if days < 1:
+        return f"restrict {max(days * 24, 0.1):.1f} h"
+    return f"restrict {days:.1f} d"
 
 
 @clinical_app.command("to-demand")

@@ -17,8 +17,22 @@ from radiochain.clinical.kinetics import ExponentialSum
 from radiochain.errors import InputError, elide
 
 
-def published_restrictions(agent: str | None = None) -> pd.DataFrame:
-    """Published contact-restriction periods (``contact_restrictions.csv``) with sources."""
+def published_restrictions(agent: str | None = None, nuclide: str | None = None) -> pd.DataFrame:
+    """Published contact-restriction periods (``contact_restrictions.csv``) with sources.
+
+    Parameters
+    ----------
+    agent : str, optional
+        Only this agent's periods.
+    nuclide : str, optional
+        The patient's nuclide (canonical name): an agent of another nuclide is refused, its
+        periods do not hold for this patient.
+
+    Raises
+    ------
+    InputError
+        An unknown agent, or an agent of another nuclide.
+    """
     frame = table("contact_restrictions.csv")
     if agent is not None:
         frame = frame[frame["agent"] == agent]
@@ -26,6 +40,12 @@ def published_restrictions(agent: str | None = None) -> pd.DataFrame:
             known = sorted(set(table("contact_restrictions.csv")["agent"]))
             raise InputError(
                 f"no published restrictions for agent {elide(agent)!r} (known: {', '.join(known)})"
+            )
+        own = str(frame["nuclide"].iloc[0])
+        if nuclide is not None and own != nuclide:
+            raise InputError(
+                f"--agent {elide(agent)}: its published restrictions are for {own} patients, "
+                f"not {nuclide} (leave --agent out, or give an agent of {nuclide})"
             )
     cites = sources()
     frame = frame.assign(citation=frame["source"].map(lambda k: cites.get(k, k)))

@@ -583,7 +583,7 @@ def assess_release(
     rule: str = "nrc-35.75",
     measured_dose_rate: float | None = None,
     released_after: float = 0.0,
-    constant: str | float = "point",
+    constant: str | float | None = None,
     clearance: str | None = None,
     agent: str | None = None,
     dataset: str = DEFAULT_DATASET,
@@ -608,23 +608,26 @@ def assess_release(
         from a constant.
     released_after : float [s]
         Time from administration to release (and to the measurement), >= 0.
-    constant : {"point", "patient"} or float [µSv m^2/(MBq h)]
-        Dose-rate constant: the unshielded point source, the mean measured at 1 m from
-        patients (where tabulated), or a number in (0, 1000).
+    constant : {"point", "patient"} or float [µSv m^2/(MBq h)], optional
+        Dose-rate constant: the unshielded point source (default), the mean measured at 1 m
+        from patients (where tabulated), or a number in (0, 1000); not with
+        ``measured_dose_rate``, which replaces it.
     clearance : str, optional
         Retention since administration as ``"fraction:effective half-life"`` components, e.g.
         ``"0.4:6 h, 0.6:50 h"`` (:func:`parse_retention`); default physical decay.
     agent : str, optional
-        Agent of ``contact_restrictions.csv`` for published restriction periods.
+        Agent of ``contact_restrictions.csv`` for published restriction periods; its nuclide
+        must be ``nuclide``.
     dataset : str
         Nuclear dataset (``radiochain``, ``icrp107``) for half-lives.
 
     Raises
     ------
     InputError
-        An unknown nuclide, dataset, rule or agent; an activity that is not finite and > 0; a
-        measured rate that is not > 0; a release time < 0; a constant that is neither named
-        nor a number in (0, 1000); a clearance that cannot be read.
+        An unknown nuclide, dataset, rule or agent; an agent of another nuclide; an activity
+        that is not finite and > 0; a measured rate that is not > 0; a release time < 0; a
+        constant that is neither named nor a number in (0, 1000), or given with a measured
+        rate; a clearance that cannot be read.
 
     Examples
     --------
@@ -640,6 +643,13 @@ def assess_release(
         )
     _check_release_values(activity, measured_dose_rate, released_after, None)
     release_rule(rule)
+    if constant is not None and measured_dose_rate is not None:
+        raise InputError(
+            "--constant with --measured-dose-rate: the measured rate replaces the dose-rate "
+            "constant (give one of them)"
+        )
+    published = published_restrictions(agent, nuc.name) if agent is not None else None
+    constant = "point" if constant is None else constant
     k, basis = _constant_and_basis(nuc, constant, measured_dose_rate)
     retained = (
         parse_retention(clearance, physical_half_life=nuc.half_life)
@@ -665,7 +675,7 @@ def assess_release(
     )
     hours = np.asarray(DOSE_RATE_TIMES_H, dtype=float)
     rates = curve(hours * 3600.0)
-    published = published_restrictions(agent).to_dict("records") if agent else []
+    records = [] if published is None else published.to_dict("records")
     return ReleaseAssessment(
         nuclide=nuc.name,
         activity_bq=float(activity),
@@ -680,7 +690,7 @@ def assess_release(
         dose_rates_usv_h=tuple((float(h), float(r)) for h, r in zip(hours, rates, strict=True)),
         restrictions_computed=tuple(contact_restrictions(curve)),
         restrictions_published=tuple(
-            {str(key): json_ready(v) for key, v in r.items()} for r in published
+            {str(key): json_ready(v) for key, v in r.items()} for r in records
         ),
         notes=_release_notes(
             constant, clearance is not None, measured_dose_rate is not None, released_after
