@@ -257,13 +257,14 @@ def datasets(as_json: JsonOption = False) -> None:
 
 
 def _register_commands() -> None:
-    from radiochain.cli import clinical, network, plan, produce, simulate
+    from radiochain.cli import clinical, network, plan, produce, service, simulate
 
     produce.register(app)
     clinical.register(app)
     network.register(app)
     plan.register(app)
     simulate.register(app)
+    service.register(app)
 
 
 _register_commands()
