@@ -121,7 +121,27 @@ def test_patient_file_override_replaces_only_that_quantity() -> None:
         ({"cycle": 4}, "did you mean 'cycles'"),
         ({"cycles": 2.5}, "whole number"),
         ({"max_cycles": 0}, "at least 1"),
-        ({"min_activity": "9 GBq"}, "between 0 and max_activity"),
+        ({"min_activity": "9 GBq"}, "p.yaml: min_activity 9 GBq must lie between 0"),
+        ({"max_activity": "0 GBq"}, r"p.yaml: max_activity 0 Bq: give an activity > 0"),
+        ({"limit_sets": []}, r"p.yaml: organ 'kidneys' has no limit: no organ has one"),
+        (
+            {"limit_sets": [], "limits": {"kidneys": {"dose_gy": 23}}},
+            r"'red_marrow' has no limit \(limit_sets is empty\)",
+        ),
+        # the regimen is checked whenever it is there, not only with --plans
+        (
+            {
+                "regimen": {
+                    "hospital": "h",
+                    "product": "x",
+                    "first_date": "2026-03-02",
+                    "interval_d": -5,
+                }
+            },
+            "p.yaml: regimen: field 'interval_d'",
+        ),
+        ({"regimen": "every six weeks"}, "p.yaml: regimen: give a mapping"),
+        ({"regimen": {"hospital": "h"}}, "p.yaml: regimen: needs hospital"),
         ({"limits": {"liver": {"dose_gy": 30}}}, "not under organs"),
         ({"limits": {"kidneys": {"dose": 30}}}, "dose_gy and/or bed_gy"),
         ({"limits": {"kidneys": {"dose_gy": "lots"}}}, "give a limit > 0"),

@@ -112,7 +112,7 @@ def test_plans_row_rounds_down_and_checks_the_regimen() -> None:
     }
     row = plans_row("p", 3, 6.789999e9, regimen, "p.yaml")
     assert row["activity"] == "6.78 GBq"  # never above what the limits allow
-    with pytest.raises(InputError, match="regimen needs"):
+    with pytest.raises(InputError, match=r"p\.yaml: needs hospital, product"):
         plans_row("p", 3, 7e9, {"hospital": "hospital-a"}, "p.yaml")
     with pytest.raises(InputError, match="unknown: ward"):
         plans_row("p", 3, 7e9, {**regimen, "ward": 3}, "p.yaml")

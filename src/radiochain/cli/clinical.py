@@ -263,7 +263,7 @@ def activity_cmd(
         typer.Argument(help="Patient file (YAML): organs with dose_per_activity_gy_per_gbq ..."),
     ],
     plans: Annotated[
-        Path | None,
+        str | None,  # text, not Path: '' must be refused, not read as '.'
         typer.Option(
             "--plans",
             metavar="CSV",
@@ -275,8 +275,10 @@ def activity_cmd(
 ) -> None:
     """Largest activity per cycle and number of cycles within every organ limit."""
     from radiochain.clinical.activity import plan_for_patient, read_patient
-    from radiochain.clinical.demand import append_plan
+    from radiochain.clinical.demand import append_plan, plans_path
 
+    if plans is not None:
+        plans_path(plans)
     result = plan_for_patient(read_patient(patient), str(patient))
     row = result.plans_row() if plans is not None and result.feasible else None
     if plans is not None and row is not None:

@@ -23,6 +23,7 @@ import pandas as pd
 from radiochain.clinical._data import sources, table
 from radiochain.clinical.columns import json_ready, positive_number
 from radiochain.errors import InputError, elide
+from radiochain.units import format_quantity
 
 MAX_CYCLES = 100
 """Most cycles a plan may have (``cycles``, ``max_cycles``): far beyond any regimen."""
@@ -199,11 +200,14 @@ def _check_plan_arguments(
     if not organs:
         raise InputError("give at least one organ with its dose per activity")
     if not (math.isfinite(max_activity) and max_activity > 0):
-        raise InputError(f"max_activity {max_activity!r} Bq must be > 0")
+        raise InputError(
+            f"max_activity {format_quantity(max_activity, 'activity')}: give an activity > 0, "
+            "e.g. '7.4 GBq'"
+        )
     if not (math.isfinite(min_activity) and 0 <= min_activity <= max_activity):
         raise InputError(
-            f"min_activity {min_activity / 1e9:g} GBq must lie between 0 and max_activity "
-            f"{max_activity / 1e9:g} GBq"
+            f"min_activity {format_quantity(min_activity, 'activity')} must lie between 0 and "
+            f"max_activity {format_quantity(max_activity, 'activity')}"
         )
     _count(max_cycles, "max_cycles")
     if cycles is not None:
@@ -532,18 +536,23 @@ def plan_for_patient(spec: Mapping[str, object], where: str) -> PatientPlan:
         An unknown key, an organ without any limit (often a misspelt name), an override for an
         organ that is not in ``organs:``, or bad values.
     """
+    from radiochain.clinical.demand import check_regimen
+
     _refuse_unknown(spec, PATIENT_KEYS, where)
     organs = organs_from_mapping(_organs_mapping(spec, where), where)
     sets = _limit_sets(spec, where)
     limits = _override_limits(default_limits_in(sets, where), spec.get("limits"), organs, where)
     _check_limited(organs, limits, sets, where)
-    plan = personalized_activity(organs, limits, **_plan_options(spec, where))
-    regimen = spec.get("regimen")
+    regimen = check_regimen(spec["regimen"], f"{where}: regimen") if "regimen" in spec else None
+    try:
+        plan = personalized_activity(organs, limits, **_plan_options(spec, where))
+    except InputError as err:
+        raise InputError(f"{where}: {err}") from None
     return PatientPlan(
         patient=_patient_name(spec, where),
         plan=plan,
         limits=limits,
-        regimen=regimen if isinstance(regimen, Mapping) else None,
+        regimen=regimen,
         where=where,
     )
 
@@ -619,11 +628,18 @@ def _check_limited(
     """Every organ has a limit; a BED limit has what the BED needs."""
     limited = {x.organ for x in limits}
     for organ in organs:
+        if organ.organ not in limited and not limited:
+            raise InputError(
+                f"{where}: organ {elide(organ.organ)!r} has no limit: no organ has one "
+                f"(limit_sets is {'empty' if not sets else ', '.join(sets)}); give "
+                f"limit_sets: [default] or limits: {{{elide(organ.organ)}: {{dose_gy: ...}}}}"
+            )
         if organ.organ not in limited:
             close = difflib.get_close_matches(organ.organ, sorted(limited), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
+            within = f" in {', '.join(sets)}" if sets else " (limit_sets is empty)"
             raise InputError(
-                f"{where}: organ {elide(organ.organ)!r} has no limit in {', '.join(sets)} "
+                f"{where}: organ {elide(organ.organ)!r} has no limit{within} "
                 f"({hint}organs with limits: {', '.join(sorted(limited))}); fix the name or "
                 f"give limits: {{{elide(organ.organ)}: {{dose_gy: ...}}}}"
             )

@@ -19,7 +19,7 @@ import pandas as pd
 
 from radiochain.errors import InputError, elide, elide_path
 from radiochain.network import Network
-from radiochain.units import to_becquerel
+from radiochain.units import parse_date, to_becquerel
 
 MAX_PLAN_CYCLES = 100
 """Most cycles one row of a plans table may schedule."""
@@ -151,13 +151,7 @@ def _regimen(row: Mapping[Any, Any], where: str) -> Regimen:
     for column in _REQUIRED[:3]:
         if pd.isna(row[column]) or not str(row[column]).strip():
             raise InputError(f"{where}: field {column!r} is empty")
-    try:
-        first = dt.date.fromisoformat(str(row["first_date"]).strip())
-    except ValueError:
-        raise InputError(
-            f"{where}: field 'first_date' = {elide(row['first_date'], 40)!r} is not a date "
-            "(write YYYY-MM-DD)"
-        ) from None
+    first = parse_date(row["first_date"], what=f"{where}: field 'first_date'")
     before, after = _windows(row, where)
     start = row.get("start_cycle", 1)
     regimen = Regimen(
@@ -280,17 +274,40 @@ def plans_row(
     """
     import math
 
+    check_regimen(regimen, where)
+    if cycles < 1 or not activity_bq > 0:
+        raise InputError(f"{where}: no cycle fits the limits, so there is nothing to schedule")
+    gbq = math.floor(activity_bq / 1e7 * (1 + 1e-12)) / 100
+    row = _regimen_row(patient, cycles, regimen) | {"activity": f"{gbq:.2f} GBq"}
+    _regimen(row, where)  # the row must be a valid plan
+    return row
+
+
+def check_regimen(regimen: object, where: str) -> Mapping[str, object]:
+    """A patient file's ``regimen:`` (:data:`REGIMEN_KEYS`), checked as the first cycle of a
+    plan: every key known and present, a date, an interval and a window in range.
+
+    Raises
+    ------
+    InputError
+        Not a mapping, a missing or unknown key, or a bad value (named with ``where``).
+    """
+    needs = f"{', '.join(REGIMEN_KEYS[:4])} (optional window_d)"
+    if not isinstance(regimen, Mapping):
+        raise InputError(f"{where}: give a mapping of {needs}, not {elide(regimen)!r}")
     missing = [k for k in REGIMEN_KEYS[:4] if k not in regimen]
     unknown = [k for k in regimen if k not in REGIMEN_KEYS]
     if missing or unknown:
         raise InputError(
-            f"{where}: regimen needs {', '.join(REGIMEN_KEYS[:4])} (optional window_d)"
+            f"{where}: needs {needs}"
             + (f"; unknown: {', '.join(map(str, unknown))}" if unknown else "")
         )
-    if cycles < 1 or not activity_bq > 0:
-        raise InputError(f"{where}: no cycle fits the limits, so there is nothing to schedule")
-    gbq = math.floor(activity_bq / 1e7 * (1 + 1e-12)) / 100
-    row: dict[str, object] = {
+    _regimen(_regimen_row("patient", 1, regimen), where)
+    return regimen
+
+
+def _regimen_row(patient: str, cycles: int, regimen: Mapping[str, object]) -> dict[str, object]:
+    return {
         "patient": patient,
         "hospital": str(regimen["hospital"]),
         "product": str(regimen["product"]),
@@ -298,10 +315,7 @@ def plans_row(
         "cycles": cycles,
         "interval_d": regimen["interval_d"],
         "window_d": regimen.get("window_d"),
-        "activity": f"{gbq:.2f} GBq",
     }
-    read_plans(pd.DataFrame([row]), where)  # the row must be a valid plan
-    return row
 
 
 def append_plan(path: str | Path, row: Mapping[str, object]) -> Path:
@@ -330,8 +344,8 @@ def append_plan(path: str | Path, row: Mapping[str, object]) -> Path:
 
     from radiochain.clinical.tables import read_table
 
-    file = Path(path)
-    shown = elide(str(file))
+    file = plans_path(path)
+    shown = elide_path(file)
     columns = [str(c) for c in row]
     if file.exists():
         existing = read_table(file, what="plans table")
@@ -357,6 +371,28 @@ def append_plan(path: str | Path, row: Mapping[str, object]) -> Path:
             handle.write(("\n" if ends_open else "") + buffer.getvalue())
     except OSError as err:
         raise InputError(f"cannot write {shown}: {err.strerror or err}") from None
+    return file
+
+
+def plans_path(path: str | Path) -> Path:
+    """The plans table a plan is appended to (:func:`append_plan`), checked before any work:
+    a path that is not empty, blank or a folder.
+
+    Raises
+    ------
+    InputError
+        An empty or blank path, or a folder.
+    """
+    text = str(path)
+    if not text.strip():
+        raise InputError(
+            f"--plans {text!r}: the path is empty or blank; give a CSV file, e.g. plans.csv"
+        )
+    file = Path(text)
+    if file.is_dir():
+        raise InputError(
+            f"--plans {elide_path(file)}: is a folder; give a CSV file, e.g. plans.csv"
+        )
     return file
 
 
