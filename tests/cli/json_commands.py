@@ -36,6 +36,9 @@ COMMANDS: dict[str, list[str]] = {
     ],
     "clinical activity": ["clinical", "activity", "clinical/patient.yaml"],
     "clinical release": ["clinical", "release", "Lu-177", "7.4 GBq"],
+    "users add": ["users", "add", "ada", "--role", "admin", "--db", "sqlite:///svc.db"],
+    "users list": ["users", "list", "--db", "sqlite:///svc.db"],
+    "audit verify": ["audit", "verify", "--db", "sqlite:///svc.db"],
     "clinical to-demand": [
         "clinical", "to-demand", "clinical/plans.csv", "net", "--out", "net-with-plans",
     ],
@@ -43,7 +46,7 @@ COMMANDS: dict[str, list[str]] = {
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, MPLBACKEND="Agg", COLUMNS="100")
+    env = dict(os.environ, MPLBACKEND="Agg", COLUMNS="100", RADIOCHAIN_PASSWORD="correct horse")
     return subprocess.run(
         [sys.executable, "-m", "radiochain", *args, "--json"],
         cwd=cwd,

@@ -42,6 +42,7 @@ for line in requests:
             out = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
             err = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
             os.dup2(out, 1); os.dup2(err, 2)
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)  # never the server's request pipe
             sys.stdout = os.fdopen(1, "w", closefd=False)
             sys.stderr = os.fdopen(2, "w", closefd=False)
             code = main(req["args"])

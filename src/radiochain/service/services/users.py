@@ -58,10 +58,10 @@ def create_user(
         raise InputError(f"username {elide(username)!r}: give 1 to 64 printable characters")
     if role not in ROLES:
         raise InputError(f"role {elide(role)!r}: use one of {', '.join(ROLES)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(f"password: give at least {MIN_PASSWORD_LENGTH} characters")
     if role in SCOPED_ROLES and not (network and site):
         raise InputError(f"role {role}: give the network and the site the user acts for")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"password: give at least {MIN_PASSWORD_LENGTH} characters")
     if session.execute(select(User).where(User.username == name)).scalar_one_or_none():
         raise ConflictError(f"username {elide(name)!r} is taken")
     user = User(
