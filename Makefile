@@ -6,12 +6,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint typecheck unit bench install dev clean help
+.PHONY: demo test lint typecheck unit bench install dev clean help serve system
 
 help:
 	@echo "make demo   - set up .venv, install radiochain and run the main job on the bundled example"
 	@echo "make test   - install the dev extras, then ruff, mypy and pytest"
 	@echo "make bench  - benchmarks with speed ratios against the best alternative"
+	@echo "make serve  - run the service on its embedded default (SQLite) at http://127.0.0.1:8000/"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,10 +43,17 @@ lint: dev
 typecheck: dev
 	$(BIN)/mypy
 
-unit: dev
-	$(BIN)/pytest -q -n auto
+# PostgreSQL and Chromium for the service's tests (tools/ci/system-packages.sh installs them)
+system:
+	tools/ci/system-packages.sh
+
+unit: dev system
+	RADIOCHAIN_REQUIRE_POSTGRES=1 RADIOCHAIN_REQUIRE_BROWSER=1 $(BIN)/pytest -q -n auto
 
 test: lint typecheck unit
+
+serve: install
+	$(BIN)/radiochain serve
 
 bench: dev
 	$(BIN)/pytest benchmarks --bench -q -s
