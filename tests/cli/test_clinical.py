@@ -520,3 +520,25 @@ def test_release_says_no_restriction_when_none_is_needed(
     assert code == 0
     assert "partner          no restriction" in out
     assert "restrict 0.0 d" not in out
+
+
+def test_stratify_applies_rule_and_rule_file_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lesions = write_lesions(tmp_path / "lesions.csv")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "rule: mine\nagent: lu177-psma-617\ncitation: test\n"
+        "criteria:\n  - id: ratio\n    lesions: suvmax_psma / suv_liver > 2\n",
+        encoding="utf-8",
+    )
+    args = ("stratify", str(lesions), "--rule-file", str(mine), "--rule", "vision", "--json")
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    assert {r["rule"] for r in json.loads(out)["results"]} == {"vision", "mine"}
+    # suv_liver 0 for p2: the ratio has no value, so p2 is not evaluable (x/0 is not a pass)
+    text = lesions.read_text(encoding="utf-8")
+    lesions.write_text(text.replace("p2,L1,liver,15,3,5,9", "p2,L1,liver,15,30,0,9"))
+    code, out, _ = run(capsys, "stratify", str(lesions), "--rule-file", str(mine), "--json")
+    mine_p2 = [r for r in json.loads(out)["results"] if (r["rule"], r["patient"]) == ("mine", "p2")]
+    assert mine_p2[0]["status"] == "not evaluable"

@@ -110,9 +110,29 @@ def test_text_compared_with_numbers_names_the_column() -> None:
         Expression("site > 1", "rule.yaml").evaluate(TABLE)
 
 
-def test_division_by_zero_is_infinite_not_an_error() -> None:
-    result = Expression("suv / 0 > 1", "r").evaluate(TABLE)
-    assert result.value.tolist() == [True, True, False]  # the NaN row is unknown
+def test_division_by_zero_has_no_value() -> None:
+    # x / 0 has no value (not +inf, which would pass any '>' threshold): the row is unknown,
+    # never true; a missing value stays "missing", not "undefined"
+    table = TABLE.assign(liver=[5.0, 0.0, 0.0])
+    result = Expression("suv / liver > 2", "r").evaluate(table)
+    assert result.value.tolist() == [True, False, False]
+    assert result.known.tolist() == [True, False, False]
+    assert result.undefined.tolist() == [False, True, False]
+    zero = Expression("(suv - suv) / (liver - liver) < 1", "r").evaluate(TABLE)  # 0/0
+    assert zero.undefined.tolist() == [True, True, False]
+    with pytest.raises(InputError, match="divides by 0"):
+        Expression("suv / 0 > 1", "r")
+
+
+@pytest.mark.parametrize("text", ["True", "5", "suv * 2", "lower(site)", "3 > 2", "not 1"])
+def test_a_condition_compares_columns(text: str) -> None:
+    with pytest.raises(InputError, match=r"not a condition|reads no column"):
+        Expression(text, "rule.yaml").check_condition()
+
+
+@pytest.mark.parametrize("text", ["suv > liver", "not (suv > 1) or site == 'bone'", "flag"])
+def test_conditions_over_columns_are_accepted(text: str) -> None:
+    assert Expression(text, "rule.yaml").check_condition().text == text
 
 
 @pytest.mark.parametrize(

@@ -271,3 +271,81 @@ def test_rule_files_are_read_safely(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(data)
         with pytest.raises(InputError, match=message):
             load_rule(tmp_path / name)
+
+
+def _rule_file(folder: Path, name: str, lesions: str, require: str = "any") -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(
+        f"rule: {name}\nagent: lu177-psma-617\ncitation: test rule\n"
+        f"criteria:\n  - id: c\n    lesions: '{lesions}'\n    require: '{require}'\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_division_by_zero_makes_a_patient_not_evaluable(tmp_path: Path) -> None:
+    # suv_liver = 0: the ratio has no value, so nothing is known about the lesion; it must not
+    # count as a pass (x/0 = inf > 2 made p2 "eligible")
+    lesions = LESIONS.assign(suv_liver=[5.0, 5.0, 0.0, 0.0, 5.0, 5.0])
+    rule = load_rule(_rule_file(tmp_path, "ratio", "suvmax_psma / suv_liver > 2"))
+    result = stratify(lesions, [rule]).table
+    assert status(result, "p1", "ratio") == "eligible"
+    assert status(result, "p2", "ratio") == "not evaluable"
+    reasons = result.loc[result["patient"] == "p2", "reasons"].iloc[0]
+    assert "a division by zero) for L1, L2" in reasons[0]
+    with pytest.raises(InputError, match="divides by 0"):
+        load_rule(_rule_file(tmp_path, "zero", "suvmax_psma / 0 > 1"))
+
+
+def test_a_patient_criterion_dividing_by_zero_is_unknown() -> None:
+    rule = parse_rule(
+        {
+            "rule": "lab",
+            "agent": "x",
+            "citation": "test",
+            "criteria": [{"id": "ratio", "patient": "suvmax_psma / suv_liver > 2"}],
+        }
+    )
+    result = stratify(LESIONS.assign(suv_liver=0.0), [rule]).table
+    assert set(result["status"]) == {"not evaluable"}
+    assert "division by zero" in result["reasons"].iloc[0][0]
+
+
+@pytest.mark.parametrize(
+    ("require", "message"),
+    [
+        ("fraction >= 1.5", "can never hold"),
+        ("count >= 1.5", "whole number"),
+        ("count >= 1.2.3", "not understood"),
+        ("fraction >= .", "not understood"),
+    ],
+)
+def test_requirements_that_cannot_mean_anything(tmp_path: Path, require: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        load_rule(_rule_file(tmp_path, "r", "suvmax_psma > suv_liver", require))
+
+
+@pytest.mark.parametrize("condition", ["True", "5", "suvmax_psma * 2", "2 > 1"])
+def test_a_criterion_must_be_a_condition_over_columns(tmp_path: Path, condition: str) -> None:
+    with pytest.raises(InputError, match=r"not a condition|reads no column"):
+        load_rule(_rule_file(tmp_path, "r", condition))
+
+
+def test_rule_and_rule_file_both_apply(tmp_path: Path) -> None:
+    mine = _rule_file(tmp_path, "mine", "suvmax_psma > suv_liver")
+    assert [r.name for r in resolve_rules(["vision"], [mine])] == ["vision", "mine"]
+    assert [r.name for r in resolve_rules(["mine", "vision"], [mine])] == ["mine", "vision"]
+    every = [r.name for r in resolve_rules(None, [mine])]
+    assert every[-1] == "mine"
+    assert "vision" in every
+    assert len(every) == len(set(every))
+
+
+def test_a_user_rule_may_not_take_a_bundled_or_another_users_name(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="'vision' has the name of a bundled rule"):
+        resolve_rules(None, [_rule_file(tmp_path, "vision", "suvmax_psma > suv_liver")])
+    first = _rule_file(tmp_path, "mine", "suvmax_psma > suv_liver")
+    (tmp_path / "copy").mkdir()
+    second = _rule_file(tmp_path / "copy", "mine", "suvmax_psma > 2")
+    with pytest.raises(InputError, match="has the name of the rule in"):
+        resolve_rules(None, [first, second])

@@ -71,12 +71,18 @@ def stratify_cmd(
         typer.Option(
             "--rule",
             metavar="NAME",
-            help=f"Rule to apply (repeat; default: all): {', '.join(BUILTIN_RULES)}.",
+            help=f"Bundled rule to apply (repeat; default: all): {', '.join(BUILTIN_RULES)}. "
+            "The rules of --rule-file apply too.",
         ),
     ] = None,
     rule_file: Annotated[
         list[Path] | None,
-        typer.Option("--rule-file", metavar="FILE", help="Your own rule file (YAML), repeatable."),
+        typer.Option(
+            "--rule-file",
+            metavar="FILE",
+            help="Your own rule file (YAML), repeatable; always applied, next to the --rule "
+            "rules. Its rule needs a name of its own.",
+        ),
     ] = None,
     patients: Annotated[
         Path | None, typer.Option("--patients", help="Patient table (CSV) with labs.")

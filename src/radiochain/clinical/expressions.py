@@ -63,10 +63,12 @@ _ORDER = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
 @dataclass(frozen=True)
 class Evaluated:
     """Result of an expression on a table: ``value`` where known, ``known`` False where a
-    value it needs is missing."""
+    value it needs is missing or its arithmetic has no finite result (a division by zero);
+    ``undefined`` True on the rows of the latter."""
 
     value: np.ndarray
     known: np.ndarray
+    undefined: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,34 @@ class Expression:
     def describe(self) -> str:
         """The expression and where it comes from, elided for a message."""
         return f"{self.where}: {elide(self.text)!r}"
+
+    def check_condition(self) -> Expression:
+        """Refuse an expression that is not a condition over columns: it must be a comparison,
+        a column, or ``and``/``or``/``not`` of these, and read at least one column (``True``,
+        ``5`` or ``3 > 2`` would hold, or not, for every patient alike).
+
+        Raises
+        ------
+        InputError
+            Not a condition, or one that reads no column.
+        """
+        example = "write a comparison over columns, e.g. 'suvmax_psma > suv_liver'"
+        tree: ast.expr = self.__dict__["_tree"]
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.BoolOp):
+                stack.extend(node.values)
+            elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+                stack.append(node.operand)
+            elif not isinstance(node, ast.Compare | ast.Name):
+                raise InputError(f"{self.describe()} is not a condition ({example})")
+        if not self.names:
+            raise InputError(
+                f"{self.describe()} reads no column, so it is the same for every patient "
+                f"({example})"
+            )
+        return self
 
     @cached_property
     def numeric_names(self) -> frozenset[str]:
@@ -165,9 +195,10 @@ class Expression:
         known = np.ones(len(table), dtype=bool)
         for name in self.names:
             known &= table[name].notna().to_numpy()
+        undefined = np.zeros(len(table), dtype=bool)
         try:
             with np.errstate(all="ignore"):
-                value = _eval(self.__dict__["_tree"], table)
+                value = _eval(self.__dict__["_tree"], table, undefined)
                 array = np.broadcast_to(np.asarray(value), (len(table),)).astype(bool)
         except (TypeError, ValueError, ArithmeticError, NotImplementedError) as err:
             text = sorted(n for n in self.names if not _is_numeric(table[n]))
@@ -180,7 +211,9 @@ class Expression:
                 f"{self.describe()} cannot be evaluated ({hint}; "
                 f"{elide(' '.join(str(err).split()), 60)})"
             ) from None
-        return Evaluated(value=array & known, known=known)
+        undefined &= known  # a missing value is reported as missing, not as undefined
+        known &= ~undefined
+        return Evaluated(value=array & known, known=known, undefined=undefined)
 
 
 def _name(node: ast.AST) -> str | None:
@@ -255,6 +288,14 @@ def _check(node: ast.AST, expr: Expression) -> None:
             raise InputError(f"{expr.describe()}: constant {elide(sub.value)!r} not allowed")
         if isinstance(sub, ast.Constant) and not _finite_constant(sub.value):
             raise InputError(f"{expr.describe()}: a number must be finite (and below 1e308)")
+        if (
+            isinstance(sub, ast.BinOp)
+            and isinstance(sub.op, ast.Div)
+            and isinstance(sub.right, ast.Constant)
+            and isinstance(sub.right.value, int | float)
+            and sub.right.value == 0
+        ):
+            raise InputError(f"{expr.describe()} divides by 0, which has no value")
 
 
 def _finite_constant(value: object) -> bool:
@@ -286,37 +327,42 @@ def _column(table: pd.DataFrame, name: str) -> Any:
     return np.array([None if pd.isna(v) else str(v) for v in text], dtype=object)
 
 
-def _eval(node: ast.expr, table: pd.DataFrame) -> Any:
+def _eval(node: ast.expr, table: pd.DataFrame, undefined: np.ndarray) -> Any:
+    """The value of ``node`` on every row; rows where arithmetic has no finite result (a
+    division by zero) are set in ``undefined``."""
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.Name):
         return _column(table, node.id)
     if isinstance(node, ast.List | ast.Tuple):
-        return [_eval(e, table) for e in node.elts]
+        return [_eval(e, table, undefined) for e in node.elts]
     if isinstance(node, ast.BoolOp):
-        values = [np.asarray(_eval(v, table), dtype=bool) for v in node.values]
+        values = [np.asarray(_eval(v, table, undefined), dtype=bool) for v in node.values]
         combine = np.logical_and if isinstance(node.op, ast.And) else np.logical_or
         result = values[0]
         for v in values[1:]:
             result = combine(result, v)
         return result
     if isinstance(node, ast.UnaryOp):
-        operand = _eval(node.operand, table)
+        operand = _eval(node.operand, table, undefined)
         if isinstance(node.op, ast.Not):
             return np.logical_not(np.asarray(operand, dtype=bool))
         return -np.asarray(operand, dtype=float)
     if isinstance(node, ast.BinOp):
-        return _ARITH[type(node.op)](
-            _numeric(_eval(node.left, table)), _numeric(_eval(node.right, table))
+        result = _ARITH[type(node.op)](
+            _numeric(_eval(node.left, table, undefined)),
+            _numeric(_eval(node.right, table, undefined)),
         )
+        undefined |= np.broadcast_to(~np.isfinite(result), undefined.shape)
+        return result
     if isinstance(node, ast.Call):
         assert isinstance(node.func, ast.Name)
-        return _FUNCTIONS[node.func.id](*[_eval(a, table) for a in node.args])
+        return _FUNCTIONS[node.func.id](*[_eval(a, table, undefined) for a in node.args])
     if isinstance(node, ast.Compare):
-        left = _eval(node.left, table)
+        left = _eval(node.left, table, undefined)
         combined: Any = np.ones(len(table), dtype=bool)
         for op, right_node in zip(node.ops, node.comparators, strict=True):
-            right = _eval(right_node, table)
+            right = _eval(right_node, table, undefined)
             if isinstance(op, ast.In | ast.NotIn):
                 options = right if isinstance(right, list) else [right]
                 inside = pd.Series(np.broadcast_to(left, (len(table),))).isin(options)

@@ -108,13 +108,34 @@ class Rule:
 
 
 def _require_text(value: Any, where: str) -> str:
+    """A lesion criterion's requirement: ``any``, ``all``, ``none``, ``fraction >= F`` with F
+    in [0, 1], or ``count >= N`` with N a whole number."""
     text = str(value if value is not None else "any").strip().lower()
-    if not _REQUIRE.match(text):
+    match = _REQUIRE.match(text)
+    threshold = _threshold(match.group(3)) if match and match.group(3) else None
+    if not match or (match.group(3) and threshold is None):
         raise InputError(
-            f"{where}: require {value!r} is not understood "
+            f"{where}: require {elide(value)!r} is not understood "
             "(use any, all, none, 'fraction >= 0.8' or 'count >= 2')"
         )
+    if match.group(2) == "fraction" and threshold is not None and threshold > 1:
+        raise InputError(
+            f"{where}: require {elide(value)!r} can never hold: a fraction of lesions is at "
+            "most 1 (write e.g. 'fraction >= 0.8', or 'all')"
+        )
+    if match.group(2) == "count" and threshold is not None and not threshold.is_integer():
+        raise InputError(
+            f"{where}: require {elide(value)!r}: a count of lesions is a whole number "
+            "(write e.g. 'count >= 2')"
+        )
     return text
+
+
+def _threshold(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def parse_rule(data: dict[str, Any], path: str = "rule") -> Rule:
@@ -178,8 +199,9 @@ def _criterion(item: object, k: int, path: str) -> Criterion:
     level: Literal["lesion", "patient"] = "lesion" if "lesions" in item else "patient"
     key = "patient" if level == "patient" else "lesions"
     condition = Expression(_text(item[key], f"{where}, {key}"), f"{where}, {key}")
+    condition.check_condition()
     among = (
-        Expression(_text(item["among"], f"{where}, among"), f"{where}, among")
+        Expression(_text(item["among"], f"{where}, among"), f"{where}, among").check_condition()
         if item.get("among")
         else None
     )
@@ -230,27 +252,40 @@ def builtin_rules() -> dict[str, Rule]:
 def resolve_rules(
     names: Sequence[str] | None = None, files: Iterable[str | Path] = ()
 ) -> list[Rule]:
-    """Bundled rules plus the user's rule files (a file overrides a bundled rule of the same
-    name); ``names`` selects some of them.
+    """The rules to apply: the bundled rules ``names`` selects (every bundled rule without
+    ``names``), then every rule of the user's ``files`` (always applied; ``names`` may name
+    them too), each once.
 
     Raises
     ------
     InputError
-        A name is not a known rule.
+        A name is not a known rule, or a user rule has the name of a bundled rule or of
+        another user rule (rename it: results are reported by rule name).
     """
-    rules = builtin_rules()
+    bundled = builtin_rules()
+    own: dict[str, Rule] = {}
     for path in files:
         rule = load_rule(path)
-        rules[rule.name] = rule
-    if not names:
-        return list(rules.values())
-    unknown = [n for n in names if n not in rules]
+        if rule.name in bundled:
+            raise InputError(
+                f"{rule.path}: rule {elide(rule.name)!r} has the name of a bundled rule; give "
+                "your rule another name (e.g. 'rule: my-" + elide(rule.name, 40) + "')"
+            )
+        if rule.name in own:
+            raise InputError(
+                f"{rule.path}: rule {elide(rule.name)!r} has the name of the rule in "
+                f"{own[rule.name].path}; give each rule its own name"
+            )
+        own[rule.name] = rule
+    known = {**bundled, **own}
+    unknown = [n for n in names or () if n not in known]
     if unknown:
         raise InputError(
-            f"unknown rule(s) {elide(', '.join(unknown))} (known: {', '.join(rules)}; "
+            f"unknown rule(s) {elide(', '.join(unknown))} (known: {', '.join(known)}; "
             "add your own with --rule-file FILE.yaml)"
         )
-    return [rules[n] for n in names]
+    chosen = [known[n] for n in dict.fromkeys(names)] if names else list(bundled.values())
+    return chosen + [r for r in own.values() if r not in chosen]
 
 
 def check_lesion_table(lesions: pd.DataFrame, source: str = "lesion table") -> pd.DataFrame:
@@ -355,10 +390,12 @@ def _patients_frame(lesions: pd.DataFrame, patients: pd.DataFrame | None) -> pd.
 
 def _lesion_outcome(crit: Criterion, sub: pd.DataFrame) -> tuple[Outcome, str]:
     cond = crit.condition.evaluate(sub)
+    undefined = cond.undefined
     if crit.among is not None:
         among = crit.among.evaluate(sub)
         keep = among.value
         unknown_among = ~among.known
+        undefined = undefined | among.undefined
     else:
         keep = np.ones(len(sub), dtype=bool)
         unknown_among = np.zeros(len(sub), dtype=bool)
@@ -371,7 +408,6 @@ def _lesion_outcome(crit: Criterion, sub: pd.DataFrame) -> tuple[Outcome, str]:
     listed = {
         "true": ", ".join(map(str, names[true])),
         "false": ", ".join(map(str, names[false])),
-        "unknown": ", ".join(map(str, names[unknown])),
     }
     count = f"{n_true} of {n} lesion(s) match"
     need = crit.require
@@ -399,14 +435,31 @@ def _lesion_outcome(crit: Criterion, sub: pd.DataFrame) -> tuple[Outcome, str]:
         if kind == "fraction" and n:
             count += f" ({100 * n_true / n:.0f} %)"
     if n_unknown:
-        columns = sorted(c for c in crit.names if sub[c].isna().any())
-        count += f"; missing {', '.join(columns)} for {listed['unknown']}"
+        count += _unknown_detail(crit, sub, unknown, undefined)
     return outcome, count
+
+
+def _unknown_detail(
+    crit: Criterion, sub: pd.DataFrame, unknown: np.ndarray, undefined: np.ndarray
+) -> str:
+    """Why the ``unknown`` lesions are unknown: a missing value, or arithmetic without a value
+    (a division by zero)."""
+    names = sub["lesion"].to_numpy()
+    missing, no_value = unknown & ~undefined, unknown & undefined
+    text = ""
+    if missing.any():
+        columns = sorted(c for c in crit.names if sub.loc[missing, c].isna().any())
+        text += f"; missing {', '.join(columns)} for {', '.join(map(str, names[missing]))}"
+    if no_value.any():
+        text += f"; no value (a division by zero) for {', '.join(map(str, names[no_value]))}"
+    return text
 
 
 def _patient_outcome(crit: Criterion, row: pd.DataFrame) -> tuple[Outcome, str]:
     result = crit.condition.evaluate(row)
     shown = ", ".join(f"{c} = {row[c].iloc[0]}" for c in sorted(crit.names))
+    if bool(result.undefined[0]):
+        return "unknown", f"no value: a division by zero ({shown})"
     if not bool(result.known[0]):
         return "unknown", f"missing value ({shown})"
     return ("pass" if bool(result.value[0]) else "fail"), shown
