@@ -328,3 +328,32 @@ def test_icrp107_nuclide_without_bundled_energies_is_refused() -> None:
     # Cs-137 is in ICRP-107 but not in the bundled dataset: no energies anywhere, no 0 Gy
     with pytest.raises(InputError, match="icrp107 dataset has no emission energies"):
         region_dosimetry(_tac(40.0, 0.02, 7.4e9), nuclide="Cs-137", dataset="icrp107")
+
+
+@given(st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=12, unique=True))
+@settings(max_examples=50, deadline=None)
+def test_report_names_never_share_a_file(patients: list[str]) -> None:
+    # distinct patients get distinct report files, also where the file system ignores case
+    from radiochain.clinical.dosimetry import report_names
+
+    stems = report_names(patients)
+    assert list(stems) == patients
+    assert len({s.casefold() for s in stems.values()}) == len(patients)
+    assert all("/" not in s and "\\" not in s and s for s in stems.values())
+
+
+def test_patients_whose_names_clash_get_their_own_reports(tmp_path: Path) -> None:
+    from radiochain.clinical.dosimetry import assess_dosimetry
+
+    one = _tac(40.0, 0.02, 7.4e9)
+    tac = pd.concat([one.assign(patient="p/1"), one.assign(patient="p_1")], ignore_index=True)
+    result = assess_dosimetry(tac)
+    calls: list[tuple[int, int]] = []
+    files = result.write(tmp_path / "out", progress=lambda done, total: calls.append((done, total)))
+    reports = files["reports"]
+    assert isinstance(reports, list)
+    assert len(reports) == len(set(reports)) == 6  # HTML, PDF, PNG for each patient
+    assert all(Path(f).is_file() for f in reports)
+    assert [p.name for p in result.reports["p/1"]] == ["p_1.html", "p_1.pdf", "p_1.png"]
+    assert result.reports["p_1"][0].name == "p_1-2.html"
+    assert calls == [(1, 2), (2, 2)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,7 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from radiochain.cli.common import JsonOption, print_json
+from radiochain.cli.common import JsonOption, print_json, stderr_console
 from radiochain.cli.common import console as _console
 from radiochain.physics.datasets import DEFAULT_DATASET
 
@@ -222,11 +224,36 @@ def dosimetry_cmd(
     for note in result.warnings:
         _warn(note)
     if out is not None:
-        result.write(out, report=report)
+        with _report_progress(len(result.patients) if report else 0, as_json) as tick:
+            result.write(out, report=report, progress=tick)
     if as_json:
         print_json(result.to_dict())
     else:
         _print_dosimetry(result, tac.name)
+
+
+@contextmanager
+def _report_progress(patients: int, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A Rich bar on stderr while the per-patient reports are written (none with --json, for
+    a single patient, or when stderr is not a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = stderr_console()
+    bar = Progress(
+        TextColumn("reports"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+        disable=quiet or patients < 2 or not console.is_terminal,
+    )
+    with bar:
+        task = bar.add_task("reports", total=patients)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield tick
 
 
 def _print_dosimetry(result: DosimetryResult, name: str) -> None:
@@ -258,8 +285,8 @@ def _print_dosimetry(result: DosimetryResult, name: str) -> None:
     )
     if result.out is not None:
         console.print(f"written to {result.out}: regions.csv", markup=False)
-        for path in result.files.get("reports", []):  # type: ignore[attr-defined]
-            console.print(f"report written to {path}", markup=False)
+        for patient, paths in result.reports.items():
+            console.print(f"report of {patient}: {', '.join(str(p) for p in paths)}", markup=False)
 
 
 @clinical_app.command("activity")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -464,6 +465,8 @@ class DosimetryResult:
     files : dict
         What :meth:`write` wrote: ``regions`` (CSV) and ``reports`` (HTML, PDF, PNG per
         patient).
+    reports : dict
+        Patient -> the report files :meth:`write` wrote for that patient.
     """
 
     regions: list[RegionDose]
@@ -477,6 +480,7 @@ class DosimetryResult:
     warnings: list[str] = field(default_factory=list)
     out: Path | None = None
     files: dict[str, object] = field(default_factory=dict)
+    reports: dict[str, list[Path]] = field(default_factory=dict)
 
     @property
     def patients(self) -> list[str]:
@@ -508,9 +512,16 @@ class DosimetryResult:
         empty = [c for c in frame.columns if frame[c].isna().all() or (frame[c] == "").all()]
         return frame.drop(columns=empty)
 
-    def write(self, out: str | Path, *, report: bool = True) -> dict[str, object]:
+    def write(
+        self,
+        out: str | Path,
+        *,
+        report: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> dict[str, object]:
         """Write ``regions.csv`` (every field of every region) and, with ``report``, each
-        patient's report (:func:`write_reports`) into the folder ``out``.
+        patient's report (:func:`write_reports`) into the folder ``out``; ``progress(done,
+        total)`` is called after each patient's report.
 
         Returns
         -------
@@ -532,21 +543,33 @@ class DosimetryResult:
         except OSError as err:
             raise InputError(f"cannot write {table}: {err.strerror or err}") from None
         files: dict[str, object] = {"regions": str(table)}
+        self.reports = {}
         if report:
-            files["reports"] = [str(p) for p in write_reports(self, folder)]
+            written = write_reports(self, folder, progress=progress)
+            files["reports"] = [str(p) for p in written]
+            stems = report_names(self.patients)
+            self.reports = {p: [f for f in written if f.stem == stems[p]] for p in self.patients}
         self.out, self.files = folder, files
         return files
 
 
-def write_reports(result: DosimetryResult, folder: str | Path) -> list[Path]:
+def write_reports(
+    result: DosimetryResult,
+    folder: str | Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Path]:
     """Per patient, ``PATIENT.html`` (self-contained), ``PATIENT.pdf`` (the fitted curves,
-    then the dose table; the same inputs give the same bytes) and ``PATIENT.png``.
+    then the dose table; the same inputs give the same bytes) and ``PATIENT.png``, named by
+    :func:`report_names` (one name per patient, never shared).
 
     Parameters
     ----------
     result : DosimetryResult
     folder : str or Path
         An existing, writable folder (see :func:`radiochain.files.output_folder`).
+    progress : callable, optional
+        ``progress(done, total)`` after each patient.
 
     Returns
     -------
@@ -558,7 +581,8 @@ def write_reports(result: DosimetryResult, folder: str | Path) -> list[Path]:
 
     written = []
     label = f"{result.dataset} {result.dataset_version}"
-    for patient in result.patients:
+    stems = report_names(result.patients)
+    for done, patient in enumerate(result.patients, start=1):
         own = [r for r in result.regions if r.patient == patient]
         used = ", ".join(dict.fromkeys(r.nuclide for r in own))
         half_life = Nuclide(own[0].nuclide, result.dataset).half_life
@@ -577,9 +601,34 @@ def write_reports(result: DosimetryResult, folder: str | Path) -> list[Path]:
         frame = result.table(patient)
         for suffix in (".html", ".pdf", ".png"):
             fig = tac_figure(own, half_life, title)
-            path = Path(folder) / f"{_file_name(patient)}{suffix}"
+            path = Path(folder) / f"{stems[patient]}{suffix}"
             written.append(save_figure(fig, path, title=title, table=frame, footnote=footnote))
+        if progress is not None:
+            progress(done, len(result.patients))
     return written
+
+
+def report_names(patients: Sequence[str]) -> dict[str, str]:
+    """Patient -> the stem of its report files: the identifier as a file name
+    (:func:`_file_name`), with ``-2``, ``-3``... when an earlier patient has that name already
+    (``p/1`` and ``p_1``, or ``P1`` and ``p1`` on a file system that ignores case).
+
+    Examples
+    --------
+    >>> report_names(["p/1", "p_1", "P_1"])
+    {'p/1': 'p_1', 'p_1': 'p_1-2', 'P_1': 'P_1-3'}
+    """
+    taken: set[str] = set()
+    names: dict[str, str] = {}
+    for patient in patients:
+        base = stem = _file_name(patient)
+        k = 1
+        while stem.casefold() in taken:
+            k += 1
+            stem = f"{base}-{k}"
+        taken.add(stem.casefold())
+        names[patient] = stem
+    return names
 
 
 def _file_name(patient: str) -> str:
