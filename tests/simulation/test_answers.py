@@ -3,6 +3,8 @@ rolling-horizon policy."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -100,3 +102,49 @@ def test_rolling_horizon(tiny: Network, tiny_plan: tuple[PlanTemplate, PlanResul
     assert slow.runs["unserved_by_plan"].tolist() == fast.runs["unserved_by_plan"].tolist()
     # re-planning with the losses known never misses more patients than the fixed rule here
     assert slow.runs["missed"].sum() <= fast.runs["missed"].sum()
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "threshold", "probability"),
+    [
+        ("P(missed > 1 %) < 5 %", "missed", 0.01, 0.05),
+        ("P(delayed > 0.1) < 0.2", "delayed", 0.1, 0.2),
+        ("P(treated > 100 %) < 50 %", "treated", 1.0, 0.5),
+        ("P(wasted > 1 GBq) < 5 %", "wasted", 1e9, 0.05),
+        ("P(wasted > 27 mCi) < 5 %", "wasted", 27 * 3.7e7, 0.05),  # 1 Ci = 3.7e10 Bq exactly
+    ],
+)
+def test_targets_read_as_written(
+    text: str, metric: str, threshold: float, probability: float
+) -> None:
+    target = parse_target(text)
+    assert (target.metric, target.probability) == (metric, probability)
+    assert target.threshold == pytest.approx(threshold, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("P(missed > 150 %) < 5 %", "0 to 100 %"),
+        ("P(missed > -1 %) < 5 %", "0 to 100 %"),
+        ("P(missed > 5) < 5 %", "write '5 %' for a percentage"),
+        ("P(missed > 1 %) < 100 %", "less than 100 %"),
+        ("P(missed > 1 %) < 0 %", "more than 0"),
+        ("P(wasted > 1 %) < 5 %", "wasted is an activity"),
+        ("P(wasted > 1) < 5 %", "no unit"),
+        ("P(wasted > 1 h) < 5 %", "wasted"),
+        ("P(bogus > 1 %) < 5 %", "unknown metric 'bogus'"),
+        ("sometimes", "P(missed > 1 %) < 5 %"),
+    ],
+)
+def test_targets_that_mean_nothing(text: str, words: str) -> None:
+    with pytest.raises(InputError, match=re.escape(words)):
+        parse_target(text)
+
+
+def test_or_equal_targets_compare_as_written() -> None:
+    runs = pd.DataFrame({"missed_disrupted_fraction": [0.0, 0.02, 0.02, 0.0]})
+    assert parse_target("P(missed > 2 %) < 5 %").risk(runs) == 0.0
+    assert parse_target("P(missed >= 2 %) < 5 %").risk(runs) == 0.5
+    assert parse_target("P(missed >= 2 %) <= 50 %").met(runs)
+    assert not parse_target("P(missed >= 2 %) < 50 %").met(runs)

@@ -69,8 +69,28 @@ def test_weibull_shape_matches_cv() -> None:
 def test_fixed_and_zero() -> None:
     rng = np.random.default_rng(1)
     assert (Distribution("fixed", 3.0, 0.0).sample(rng, 5) == 3.0).all()
-    assert (Distribution("lognormal", 0.0, 1.0).sample(rng, 5) == 0.0).all()
+    assert (Distribution("fixed", 0.0).sample(rng, 5) == 0.0).all()  # nothing happens
     assert Distribution("fixed", 3.0).variance == 0.0
+    assert Distribution("fixed", 3.0).cv == 0.0  # each kind's own cv by default
+    assert Distribution("exponential", 3.0).cv == 1.0
+    assert Distribution("lognormal", 3.0).cv == 1.0
+
+
+@pytest.mark.parametrize(
+    ("kind", "mean", "cv", "words"),
+    [
+        ("lognormal", 0.0, 1.0, "more than 0"),  # log(0): no distribution
+        ("gamma", 0.0, 0.5, "more than 0"),
+        ("fixed", 5.0, 3.0, "cv 0"),  # a spread that would be ignored
+        ("exponential", 5.0, 2.0, "cv 1"),
+        ("lognormal", 5.0, 1e308, "0 to 20"),
+        ("lognormal", float("inf"), 1.0, "finite"),
+        ("lognormal", True, 1.0, "finite"),
+    ],
+)
+def test_distributions_that_mean_nothing(kind: str, mean: float, cv: float, words: str) -> None:
+    with pytest.raises(InputError, match=words):
+        Distribution(kind, mean, cv)  # type: ignore[arg-type]
 
 
 def test_poisson_arrivals_count() -> None:
@@ -89,8 +109,21 @@ def test_poisson_arrivals_count() -> None:
         {"mean": 1, "shape": 2},
         {"cv": 1},
         "long",
+        {"distribution": "fixed", "mean": 5, "cv": 3},
+        {"distribution": "lognormal", "mean": 0, "cv": 1},
+        {"mean": True},
+        {"mean": "5"},
+        {"mean": 1, "cv": "wide"},
     ],
 )
 def test_bad_distributions(spec: object) -> None:
     with pytest.raises(InputError):
         parse_distribution(spec, "test")
+
+
+def test_parse_bounds_the_mean() -> None:
+    with pytest.raises(InputError, match=r"test.mean: 1e\+308 is out of range .* at most 10 y"):
+        parse_distribution({"mean": 1e308, "cv": 1}, "test", upper=3652.422, unit="d")
+    with pytest.raises(InputError, match="more than 0"):
+        parse_distribution({"distribution": "fixed", "mean": 0}, "test", upper=10.0)
+    assert parse_distribution(7, "test").kind == "fixed"  # a number is a fixed value

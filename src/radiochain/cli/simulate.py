@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from radiochain.cli.common import JsonOption, print_json, stderr_console
 from radiochain.cli.common import console as make_console
@@ -51,17 +52,28 @@ def simulate_command(
         ),
     ] = None,
     outage_duration: Annotated[
-        str, typer.Option(help="How long the --n-minus-1 loss lasts, e.g. '21 d'.")
-    ] = "21 d",
+        str | None,
+        typer.Option(
+            help="How long the --n-minus-1 loss lasts (default '21 d').", show_default=False
+        ),
+    ] = None,
     outage_start: Annotated[
-        str, typer.Option(help="When in the run the --n-minus-1 loss starts, e.g. '0 d'.")
-    ] = "0 d",
+        str | None,
+        typer.Option(
+            help="When in the run the --n-minus-1 loss starts (default '0 d').", show_default=False
+        ),
+    ] = None,
     size_reserve: Annotated[
         bool, typer.Option("--size-reserve", help="Find the smallest reserve meeting --target.")
     ] = False,
     target: Annotated[
-        str, typer.Option(help="Risk target of --size-reserve, e.g. 'P(missed > 1 %) < 5 %'.")
-    ] = _DEFAULT_TARGET,
+        str | None,
+        typer.Option(
+            help="Risk target of --size-reserve (default 'P(missed > 1 %) < 5 %'); "
+            "'P(wasted > 1 GBq) < 5 %' for activity.",
+            show_default=False,
+        ),
+    ] = None,
     dataset: Annotated[
         str | None, typer.Option(help="Nuclear dataset (default: the network's).")
     ] = None,
@@ -84,8 +96,10 @@ def simulate_command(
         read_scenario,
         stress_test,
     )
+    from radiochain.simulation.scenario import MAX_RESERVE
     from radiochain.units import parse_fraction, to_seconds
 
+    _refuse_lone_options(n_minus_1, outage_duration, outage_start, size_reserve, target)
     day = 86_400.0
     options = StressTestOptions(
         weeks=weeks,
@@ -96,15 +110,16 @@ def simulate_command(
         scheduler=scheduler,
         reserve_fraction=None
         if reserve is None
-        else parse_fraction(reserve, what="--reserve", upper=10.0),
+        else parse_fraction(reserve, what="--reserve", upper=MAX_RESERVE),
         n_minus_1=None
         if n_minus_1 is None
         else NMinus1(
             n_minus_1,
-            to_seconds(outage_duration, default_unit=None, what="--outage-duration") / day,
-            to_seconds(outage_start, default_unit=None, what="--outage-start") / day,
+            to_seconds(outage_duration or "21 d", default_unit=None, what="--outage-duration")
+            / day,
+            to_seconds(outage_start or "0 d", default_unit=None, what="--outage-start") / day,
         ),
-        target=parse_target(target) if size_reserve else None,
+        target=parse_target(target or _DEFAULT_TARGET) if size_reserve else None,
         events=events,
     )
     chosen = read_scenario(scenario) if scenario is not None else None
@@ -121,10 +136,29 @@ def simulate_command(
     _print(summary, result.answers)
 
 
+def _refuse_lone_options(
+    n_minus_1: str | None,
+    outage_duration: str | None,
+    outage_start: str | None,
+    size_reserve: bool,
+    target: str | None,
+) -> None:
+    """Options that mean something only beside another one are refused alone (never ignored)."""
+    from radiochain.errors import InputError
+
+    if target is not None and not size_reserve:
+        raise InputError("--target needs --size-reserve (the target is what the reserve must meet)")
+    for name, value in (("--outage-duration", outage_duration), ("--outage-start", outage_start)):
+        if value is not None and n_minus_1 is None:
+            raise InputError(f"{name} needs --n-minus-1 (the producer or lane that is lost)")
+
+
 class _ProgressBar:
     """A Rich bar on stderr (none with --json); restarts for each ensemble of a search."""
 
     def __init__(self, options: Any, quiet: bool) -> None:
+        from radiochain.reports.simulation_report import runs_and_weeks
+
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         console = stderr_console()
         self._bar = Progress(
@@ -134,7 +168,7 @@ class _ProgressBar:
             transient=True,
             disable=quiet or not console.is_terminal,  # no bar drawn into logs and pipes
         )
-        self._label = f"{options.policy}: {options.runs} runs x {options.weeks} weeks"
+        self._label = f"{options.policy}: {runs_and_weeks(options.runs, options.weeks)}"
 
     def __enter__(self) -> Any:
         self._bar.__enter__()
@@ -150,55 +184,45 @@ class _ProgressBar:
 
 
 def _print(summary: dict[str, Any], answers: Any) -> None:
+    from radiochain.reports.simulation_report import (
+        describe_sizing,
+        kpi_table,
+        plain,
+        runs_and_weeks,
+    )
+
     console = make_console()
     console.print(
-        f"[bold]{summary['network']}[/bold]: {summary['runs']} runs x {summary['weeks']} weeks, "
+        f"{summary['network']}: {runs_and_weeks(summary['runs'], summary['weeks'])}, "
         f"policy {summary['policy']}, scenario {summary['scenario']}, "
-        f"reserve {summary['reserve_fraction']:.0%} ({summary['runtime_s']:.1f} s)"
+        f"reserve {plain(100.0 * summary['reserve_fraction'])} % "
+        f"({summary['runtime_s']:.1f} s)",
+        markup=False,
     )
     if summary.get("n_minus_1_target"):
         n1 = summary["scenario_detail"].get("n_minus_1") or {}
         console.print(
-            f"N-1: {summary['n_minus_1_target']} lost for {n1.get('days', '?'):g} d "
-            f"from day {n1.get('start_day', '?'):g}",
+            f"N-1: {summary['n_minus_1_target']} lost for {plain(n1.get('days', 0))} d "
+            f"from day {plain(n1.get('start_day', 0))}",
             markup=False,
         )
-    table = Table(show_header=True)
-    for name in ("kpi", "p5", "median [95 % CI]", "p95"):
-        table.add_column(name, justify="right")
-    for kpi, rows in answers.groupby("kpi", sort=False):
-        v = rows.set_index("quantile")
-        scale = 1e-9 if str(kpi).endswith("_bq") else 1.0
-        label = str(kpi).replace("_bq", " [GBq]")
-        table.add_row(
-            label,
-            _number(v.loc[0.05, "value"] * scale),
-            f"{_number(v.loc[0.5, 'value'] * scale)} "
-            f"[{_number(v.loc[0.5, 'ci_low'] * scale)}, {_number(v.loc[0.5, 'ci_high'] * scale)}]",
-            _number(v.loc[0.95, "value"] * scale),
-        )
+    header, rows = kpi_table(answers, summary["runs"])
+    table = Table(
+        show_header=True,
+        title=f"per run of {summary['weeks']:,} week" + ("s" if summary["weeks"] != 1 else ""),
+    )
+    for i, name in enumerate(header):
+        table.add_column(Text(name), justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(*map(Text, row))  # text, not markup: "[d]" is a unit
     console.print(table)
-    sizing = summary.get("reserve_sizing")
-    if sizing:
-        f = sizing["reserve_fraction"]
-        console.print(
-            f"reserve for {sizing['target']!r}: "
-            + ("not reached at 200 %" if f is None else f"{f:.1%} of weekly nuclide demand")
-        )
-    console.print(f"written to {Path(summary['files']['runs']).parent}")
+    if summary.get("reserve_sizing"):
+        console.print(describe_sizing(summary["reserve_sizing"]), markup=False)
+    for note in summary.get("notes") or []:
+        console.print(note, markup=False)
+    console.print(f"written to {Path(summary['files']['runs']).parent}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add ``simulate`` to the ``radiochain`` app."""
     app.command("simulate")(simulate_command)
-
-
-def _number(value: float) -> str:
-    """Counts as whole numbers with thousands separators, small values with 3 significant
-    figures, rounding noise (|x| < 1e-9) as 0."""
-    x = float(value)
-    if abs(x) < 1e-9:
-        return "0"
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    return f"{x:.3g}"

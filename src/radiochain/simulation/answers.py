@@ -13,6 +13,7 @@ References
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide
+from radiochain.units import parse_fraction, to_becquerel
 
 FloatArray = npt.NDArray[np.float64]
 ANSWER_COLUMNS = (
@@ -42,8 +44,8 @@ _METRICS = {
     "wasted": "activity_wasted_bq",
 }
 _TARGET = re.compile(
-    r"^\s*P\s*\(\s*(?P<metric>[a-z_]+)\s*(?P<op>>=|>)\s*(?P<x>[0-9.eE+-]+)\s*(?P<xu>%?)\s*\)"
-    r"\s*(?P<cmp><=|<)\s*(?P<p>[0-9.eE+-]+)\s*(?P<pu>%?)\s*$"
+    r"^\s*P\s*\(\s*(?P<metric>[A-Za-z_]+)\s*(?P<op>>=|>)(?P<x>[^()<>]+)\)"
+    r"\s*(?P<cmp><=|<)(?P<p>[^()<>]+)$"
 )
 
 
@@ -115,22 +117,62 @@ def exceedance_curve(values: npt.ArrayLike) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Target:
-    """``P(metric > threshold) < probability`` (fractions, not percent)."""
+    """A risk target ``P(metric > threshold) < probability``.
+
+    Attributes
+    ----------
+    metric : {"missed", "delayed", "treated", "wasted"}
+        ``missed`` (by disruptions), ``delayed``, ``treated`` (on the day): fractions of the
+        appointments of a run; ``wasted``: labelled activity that reached no patient [Bq].
+    threshold : float [1] or [Bq]
+        A fraction from 0 to 1, or an activity >= 0 for ``wasted``.
+    probability : float [1]
+        More than 0 and less than 1.
+    text : str
+        As the user wrote it.
+    at_least : bool
+        ``>=`` instead of ``>``.
+    or_equal : bool
+        ``<=`` instead of ``<``.
+    """
 
     metric: str
     threshold: float
     probability: float
     text: str
+    at_least: bool = False
+    or_equal: bool = False
+
+    def __post_init__(self) -> None:
+        shown = f"--target {elide(self.text)!r}"
+        if self.metric not in _METRICS:
+            raise InputError(f"{shown}: metric {elide(self.metric)!r}: use {', '.join(_METRICS)}")
+        upper = math.inf if self.metric == "wasted" else 1.0
+        if not (_real(self.threshold) and 0.0 <= self.threshold <= upper):
+            limit = "an activity >= 0" if self.metric == "wasted" else "0 to 100 %"
+            raise InputError(f"{shown}: the threshold must be {limit}")
+        if not (_real(self.probability) and 0.0 < self.probability < 1.0):
+            raise InputError(f"{shown}: the probability must be more than 0 and less than 100 %")
 
     def column(self) -> str:
         return _METRICS[self.metric]
 
     def risk(self, runs: pd.DataFrame) -> float:
-        """Share of runs whose metric exceeds the threshold."""
-        return float((metric_values(runs, self.metric) > self.threshold).mean())
+        """Share of runs whose metric exceeds (or, with ``at_least``, reaches) the threshold."""
+        values = metric_values(runs, self.metric)
+        hit = values >= self.threshold if self.at_least else values > self.threshold
+        return float(hit.mean())
+
+    def accepts(self, risk: float) -> bool:
+        """Whether a risk [1] meets the target."""
+        return risk <= self.probability if self.or_equal else risk < self.probability
 
     def met(self, runs: pd.DataFrame) -> bool:
-        return self.risk(runs) < self.probability
+        return self.accepts(self.risk(runs))
+
+
+def _real(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def metric_values(runs: pd.DataFrame, metric: str) -> FloatArray:
@@ -148,28 +190,72 @@ def metric_values(runs: pd.DataFrame, metric: str) -> FloatArray:
     return runs["activity_wasted_bq"].to_numpy(dtype=float)
 
 
+_HOW = (
+    "write e.g. 'P(missed > 1 %) < 5 %' (missed, delayed, treated: a share of appointments; "
+    "wasted: an activity, 'P(wasted > 1 GBq) < 5 %')"
+)
+
+
+def _threshold(metric: str, text: str, shown: str) -> float:
+    if metric == "wasted":
+        if text.endswith("%"):
+            raise InputError(f"{shown}: wasted is an activity, not a share (write e.g. '1 GBq')")
+        return to_becquerel(text, default_unit=None, what=f"{shown}: wasted")
+    try:
+        return parse_fraction(text, what=f"{shown}: {metric}", upper=1.0)
+    except InputError:
+        hint = f"; write '{elide(text, 20)} %' for a percentage" if _over_one(text) else ""
+        raise InputError(
+            f"{shown}: {elide(text, 20)!r} is not a share of appointments from 0 to 100 % "
+            f"(e.g. '1 %' or 0.01{hint})"
+        ) from None
+
+
+def _over_one(text: str) -> bool:
+    try:
+        return 1.0 < float(text) <= 100.0
+    except ValueError:
+        return False
+
+
 def parse_target(text: str) -> Target:
-    """Parse ``"P(missed > 1 %) < 5 %"`` (metrics: missed, delayed, treated, wasted [Bq]).
+    """Parse ``"P(missed > 1 %) < 5 %"`` or ``"P(wasted > 1 GBq) < 5 %"``.
+
+    ``missed``, ``delayed`` and ``treated`` take a share of appointments (``1 %`` or
+    ``0.01``, 0 to 100 %), ``wasted`` an activity with its unit; the probability is more than
+    0 and less than 100 %. ``>=`` and ``<=`` are read as written.
 
     Raises
     ------
     InputError
-        The expression does not have the form ``P(METRIC > X[%]) < P[%]``.
+        The expression does not have that form, or a value is out of range.
     """
-    m = _TARGET.match(text or "")
-    if not m or m["metric"] not in _METRICS:
+    shown = f"--target {elide(text)!r}"
+    m = _TARGET.match(text if isinstance(text, str) else "")
+    if not m:
+        raise InputError(f"{shown}: {_HOW}")
+    metric = m["metric"].lower()
+    if metric not in _METRICS:
         raise InputError(
-            f"--target {text!r}: write e.g. 'P(missed > 1 %) < 5 %' "
-            f"(metrics: {', '.join(_METRICS)})"
+            f"{shown}: unknown metric {elide(metric, 20)!r} (use missed, delayed, treated or "
+            "wasted, e.g. 'P(missed > 1 %) < 5 %')"
         )
+    threshold = _threshold(metric, m["x"].strip(), shown)
     try:
-        x = float(m["x"]) / (100.0 if m["xu"] else 1.0)
-        p = float(m["p"]) / (100.0 if m["pu"] else 1.0)
-    except ValueError:
-        raise InputError(f"--target {text!r}: the numbers do not parse") from None
-    if not 0.0 < p <= 1.0:
-        raise InputError(f"--target {text!r}: the probability must be in (0, 100 %]")
-    return Target(m["metric"], x, p, text.strip())
+        probability = parse_fraction(m["p"].strip(), what=f"{shown}: probability")
+    except InputError:
+        raise InputError(
+            f"{shown}: the probability {elide(m['p'].strip(), 20)!r} must be more than 0 and "
+            "less than 100 % (write e.g. '5 %')"
+        ) from None
+    return Target(
+        metric,
+        threshold,
+        probability,
+        text.strip(),
+        at_least=m["op"] == ">=",
+        or_equal=m["cmp"] == "<=",
+    )
 
 
 @dataclass(frozen=True)
@@ -220,15 +306,15 @@ def size_reserve(
         log.append({"reserve_fraction": f, "risk": r})
         return r
 
-    if risk(0.0) < target.probability:
+    if target.accepts(risk(0.0)):
         return ReserveSizing(target.text, 0.0, log[-1]["risk"], log)
-    if risk(upper) >= target.probability:
+    if not target.accepts(risk(upper)):
         return ReserveSizing(target.text, None, None, log)
     lo, hi, r_hi = 0.0, upper, log[-1]["risk"]
     while hi - lo > tolerance:
         mid = 0.5 * (lo + hi)
         r = risk(mid)
-        if r < target.probability:
+        if target.accepts(r):
             hi, r_hi = mid, r
         else:
             lo = mid

@@ -23,21 +23,26 @@ so a run's result does not depend on which other runs share its chunk or worker.
 
 from __future__ import annotations
 
+import difflib
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide
 from radiochain.simulation.distributions import Distribution
-from radiochain.simulation.scenario import Scenario
+from radiochain.simulation.scenario import MAX_DURATION_D, MAX_RATE_PER_YEAR, NMinus1, Scenario
 from radiochain.simulation.template import HOURS_PER_WEEK, PlanTemplate
+from radiochain.units import format_quantity
 
 HOURS_PER_DAY = 24.0
 HOURS_PER_YEAR = 365.2422 * HOURS_PER_DAY
 WARMUP_H = HOURS_PER_YEAR  # outages start a year before the run, so some are under way at t=0
+_MAX_SURGE_SAMPLE = 1.0e6  # [1] added weekly demand a surge sample may bring (int64-safe)
 _SPAN = 1.0e7  # [h] key offset between runs when intervals of many runs share one sorted array
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -55,9 +60,11 @@ class Disruptions:
     lane_refusal: FloatArray  # per lane
     lane_delay: FloatArray  # per lane
     forced_producer: tuple[int, float, float] | None  # (producer, start_h, end_h)
-    forced_lane: tuple[int, float, float] | None  # (lane, start_h, end_h)
+    forced_lane: tuple[tuple[int, ...], float, float] | None  # (lanes of the plan, start_h, end_h)
     shutdown_lost: BoolArray  # (weeks, deliveries) lost to planned shutdowns
     n_minus_1_target: str | None = None  # the producer or lane an N-1 run loses
+    n_minus_1_kind: str | None = None  # "producer" or "lane"
+    notes: tuple[str, ...] = ()  # what the user should know (e.g. an N-1 loss that changes nothing)
 
 
 @dataclass
@@ -73,29 +80,77 @@ class RunDraws:
     surge: FloatArray  # (weeks, products)
 
 
-def resolve(template: PlanTemplate, scenario: Scenario, weeks: int) -> Disruptions:
-    """Per-item disruption parameters of a scenario on a template.
+def _legs(route: str) -> list[str]:
+    return route.split("+")
+
+
+def _network_lanes(t: PlanTemplate) -> list[str]:
+    """Every lane of the network (the template's routes' legs, for a template without them)."""
+    return list(t.network_lanes) or sorted({leg for lane in t.lanes for leg in _legs(lane)})
+
+
+def _hint(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"did you mean {close[0]!r}?" if close else f"known: {elide(', '.join(known), 80)};"
+
+
+def check_names(template: PlanTemplate, scenario: Scenario) -> None:
+    """Refuse a scenario that names a producer, process or lane the network does not have.
 
     Raises
     ------
     InputError
-        A scenario names a producer, process or lane the network does not have, or the
-        N-1 target is unknown.
+        Naming the scenario file and key, the unknown name and a close known one.
     """
-    t = template
-    unknown = (set(scenario.producers) - set(t.producers)) | (
-        set(scenario.process_failure) - set(t.processes)
-    )
-    unknown |= set(scenario.lane_overrides) - set(t.lanes)
-    if unknown:
-        raise InputError(f"scenario names unknown producer/process/lane(s): {sorted(unknown)}")
+    known = {
+        "producer": list(template.producers),
+        "process": list(template.processes),
+        "lane": sorted(set(_network_lanes(template)) | set(template.lanes)),
+    }
+    for kind, name, key in scenario.named():
+        if name not in known[kind]:
+            raise InputError(
+                f"{scenario.where}: {key}: unknown {kind} {elide(name)!r} "
+                f"({_hint(name, known[kind]).rstrip(';')})"
+            )
+
+
+def _network_outages(t: PlanTemplate, i: int, name: str) -> tuple[float, Distribution]:
+    """A producer's own outage rate [1/y] and duration [d] from producers.csv, within the
+    simulator's limits (a producer without a mean duration has no outages)."""
+    kind, mean, cv = t.producer_duration[i]
+    rate = float(t.producer_rate_per_year[i])
+    where = f"producers.csv: {elide(name)}"
+    if not (math.isfinite(rate) and 0 <= rate <= MAX_RATE_PER_YEAR):
+        raise InputError(
+            f"{where}: outage_rate_per_year {rate:g} /y is out of range for a stress test "
+            f"(give 0 to {MAX_RATE_PER_YEAR:,g} /y)"
+        )
+    if not math.isfinite(mean) or mean <= 0 or rate == 0:
+        return 0.0, Distribution("fixed", 0.0)
+    if mean > MAX_DURATION_D:
+        raise InputError(
+            f"{where}: outage_duration_mean_d {format_quantity(mean * 86_400.0, 'time')} is out "
+            "of range for a stress test (give at most 10 y)"
+        )
+    try:
+        own_cv = {"fixed": 0.0, "exponential": 1.0}.get(kind, cv)
+        return rate, Distribution(kind, mean, own_cv)  # type: ignore[arg-type]
+    except InputError as err:
+        raise InputError(f"{where}: outage duration: {err}") from None
+
+
+def _outages(
+    t: PlanTemplate, scenario: Scenario
+) -> tuple[list[float], list[Distribution], list[float]]:
+    """Per producer: outage rate [1/h], duration distribution [d], stock [h]."""
     rates, durations, stock = [], [], []
     for i, name in enumerate(t.producers):
-        kind, mean, cv = t.producer_duration[i]
-        rate = float(t.producer_rate_per_year[i]) if scenario.use_network_outages else 0.0
+        rate, dist = 0.0, Distribution("fixed", 0.0)
+        if scenario.use_network_outages:
+            rate, dist = _network_outages(t, i, name)
         if scenario.outage_rate_per_year is not None:
             rate = scenario.outage_rate_per_year
-        dist = Distribution(kind, mean, cv) if kind != "fixed" else Distribution(kind, mean, 0.0)  # type: ignore[arg-type]
         if scenario.outage_duration_d is not None:
             dist = scenario.outage_duration_d
         own = scenario.producers.get(name)
@@ -104,6 +159,71 @@ def resolve(template: PlanTemplate, scenario: Scenario, weeks: int) -> Disruptio
         rates.append(rate / HOURS_PER_YEAR if dist.mean > 0 else 0.0)
         durations.append(dist)
         stock.append((own.stock_days if own else 0.0) * HOURS_PER_DAY)
+    return rates, durations, stock
+
+
+def _lane_values(t: PlanTemplate, scenario: Scenario, key: str, default: float) -> FloatArray:
+    """Per route of the plan: its own value, else the largest of its legs', else the default."""
+    values = []
+    for route in t.lanes:
+        own = scenario.lane_overrides.get(route, {})
+        legs = [scenario.lane_overrides.get(leg, {}).get(key) for leg in _legs(route)]
+        given = [v for v in legs if v is not None]
+        values.append(own.get(key, max(given) if given else default))
+    return np.array(values, dtype=float)
+
+
+def _largest(t: PlanTemplate, target: str) -> str:
+    if target == "largest-producer":
+        drawn = np.bincount(
+            t.delivery_producer[t.input_delivery],
+            weights=t.input_amount_bq,
+            minlength=len(t.producers),
+        )
+        return t.producers[int(np.argmax(drawn))]
+    if target == "largest-lane":
+        return t.lanes[int(np.argmax(np.bincount(t.dose_lane, minlength=len(t.lanes))))]
+    return target
+
+
+def _n_minus_1(t: PlanTemplate, n1: NMinus1, weeks: int) -> dict[str, Any]:
+    """The forced loss of an N-1 run, as :class:`Disruptions` fields."""
+    n1.check_within(weeks)
+    window = (n1.start_day * HOURS_PER_DAY, (n1.start_day + n1.days) * HOURS_PER_DAY)
+    target = _largest(t, n1.target)
+    found: dict[str, Any] = {"n_minus_1_target": target}
+    if target in t.producers:
+        return found | {"forced_producer": (t.producers.index(target), *window)}
+    lanes = tuple(i for i, route in enumerate(t.lanes) if target in (route, *_legs(route)))
+    network = _network_lanes(t)
+    if not lanes and target not in network:
+        known = sorted({*t.producers, *network})
+        raise InputError(
+            f"{n1.label('target')}: {elide(target)!r} is neither a producer nor a lane of the "
+            f"network ({_hint(target, known)} largest-producer and largest-lane work too)"
+        )
+    found |= {"n_minus_1_kind": "lane", "forced_lane": (lanes, *window) if lanes else None}
+    if not lanes:
+        why = " (its carrier refuses radioactive goods)" if target in t.lanes_refusing else ""
+        found["notes"] = (
+            f"N-1: the plan sends nothing on lane {target!r}{why}, so losing it changes nothing",
+        )
+    return found
+
+
+def resolve(template: PlanTemplate, scenario: Scenario, weeks: int) -> Disruptions:
+    """Per-item disruption parameters of a scenario on a template.
+
+    Raises
+    ------
+    InputError
+        A scenario names a producer, process or lane the network does not have; the N-1
+        target is unknown or its loss starts after the run; the network's own outage values
+        are beyond the simulator's limits.
+    """
+    t = template
+    check_names(t, scenario)
+    rates, durations, stock = _outages(t, scenario)
     failure = np.full(t.n_candidate_batches, scenario.batch_failure_probability)
     per_process = np.array(
         [scenario.process_failure.get(p, scenario.batch_failure_probability) for p in t.processes]
@@ -111,46 +231,9 @@ def resolve(template: PlanTemplate, scenario: Scenario, weeks: int) -> Disruptio
     cand_process = np.full(t.n_candidate_batches, -1, dtype=np.int64)
     cand_process[t.batch_candidate] = t.batch_process
     failure = np.where(cand_process >= 0, per_process[np.maximum(cand_process, 0)], failure)
-    refusal = np.array(
-        [
-            scenario.lane_overrides.get(lane, {}).get(
-                "refusal_probability", scenario.refusal_probability
-            )
-            for lane in t.lanes
-        ]
-    )
-    delay = np.array(
-        [
-            scenario.lane_overrides.get(lane, {}).get(
-                "delay_probability", scenario.delay_probability
-            )
-            for lane in t.lanes
-        ]
-    )
-    forced_producer = forced_lane = None
-    target: str | None = None
-    n1 = scenario.n_minus_1
-    if n1 is not None:
-        window = (n1.start_day * HOURS_PER_DAY, (n1.start_day + n1.days) * HOURS_PER_DAY)
-        target = n1.target
-        if target == "largest-producer":
-            drawn = np.bincount(
-                t.delivery_producer[t.input_delivery],
-                weights=t.input_amount_bq,
-                minlength=len(t.producers),
-            )
-            target = t.producers[int(np.argmax(drawn))]
-        elif target == "largest-lane":
-            target = t.lanes[int(np.argmax(np.bincount(t.dose_lane, minlength=len(t.lanes))))]
-        if target in t.producers:
-            forced_producer = (t.producers.index(target), *window)
-        elif target in t.lanes:
-            forced_lane = (t.lanes.index(target), *window)
-        else:
-            raise InputError(
-                f"n-minus-1 target {target!r} is neither a producer nor a lane of the network "
-                "(or use largest-producer / largest-lane)"
-            )
+    forced: dict[str, Any] = {"forced_producer": None, "forced_lane": None}
+    if scenario.n_minus_1 is not None:
+        forced |= {"n_minus_1_kind": "producer"} | _n_minus_1(t, scenario.n_minus_1, weeks)
     lost = np.zeros((weeks, len(t.delivery_t_h)), dtype=bool)
     day = np.floor((np.arange(weeks)[:, None] * HOURS_PER_WEEK + t.delivery_t_h) / HOURS_PER_DAY)
     for producer, first, last in t.producer_site_shutdowns:  # few planned shutdowns
@@ -161,12 +244,10 @@ def resolve(template: PlanTemplate, scenario: Scenario, weeks: int) -> Disruptio
         durations=durations,
         stock_h=np.array(stock),
         batch_failure=failure,
-        lane_refusal=refusal,
-        lane_delay=delay,
-        forced_producer=forced_producer,
-        forced_lane=forced_lane,
+        lane_refusal=_lane_values(t, scenario, "refusal_probability", scenario.refusal_probability),
+        lane_delay=_lane_values(t, scenario, "delay_probability", scenario.delay_probability),
         shutdown_lost=lost,
-        n_minus_1_target=target,
+        **forced,
     )
 
 
@@ -358,9 +439,9 @@ def dispatch(
         refused, np.maximum(transport_delay, scenario.refusal_delay_d), transport_delay
     )
     if disruptions.forced_lane is not None:
-        lane, s, e = disruptions.forced_lane
+        lanes, s, e = disruptions.forced_lane
         dep = weeks_h + t.dose_t_dep_h  # (weeks, doses)
-        down = (t.dose_lane == lane) & (dep >= s) & (dep < e)
+        down = np.isin(t.dose_lane, lanes) & (dep >= s) & (dep < e)
         wait = np.ceil((e - dep) / HOURS_PER_DAY)
         transport_delay = np.where(down, np.maximum(transport_delay, wait), transport_delay)
     expired = t.dose_t_admin_h + transport_delay * HOURS_PER_DAY > t.dose_shelf_end_h
@@ -375,7 +456,8 @@ def dispatch(
     weekly_missed = missed_dose.sum(axis=2) + structural
     weekly_delayed = (~on_day & ~missed_dose).sum(axis=2)
     surge = np.stack([d.surge for d in draws])
-    extra = np.rint(np.maximum(surge - 1.0, 0.0) * t.product_planned).astype(np.int64)
+    added = np.clip(surge - 1.0, 0.0, _MAX_SURGE_SAMPLE)  # a far tail stays a whole number
+    extra = np.rint(added * t.product_planned).astype(np.int64)
     extra_served = np.zeros_like(extra)
     for p in range(len(t.products)):  # few products, in a fixed order
         n = int(t.product_nuclide[p])
@@ -389,7 +471,9 @@ def dispatch(
     # delay histogram (whole days), activity, cost ----------------------------------------
     max_d = int(np.floor(scenario.max_delay_d))
     served_delay = np.where(missed_dose | on_day, -1, np.minimum(delay, max_d)).astype(np.int64)
-    hist = np.stack([(served_delay == k).sum(axis=(1, 2)) for k in range(max_d + 1)], axis=1)
+    hist = np.stack(
+        [np.bincount(row[row >= 0], minlength=max_d + 1) for row in served_delay.reshape(runs, -1)]
+    )
     hist[:, min(int(np.ceil(scenario.redispatch_delay_d)), max_d)] += extra_served.sum(axis=(1, 2))
     made_share = np.clip(share_ok + share_reserve + share_second, 0.0, 1.0)
     produced = _per_run(t.batch_activity_bq * made_share * (1.0 + failed + repeat_failed))

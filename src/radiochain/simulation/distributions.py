@@ -22,11 +22,18 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide
+from radiochain.units import format_quantity
 
 Kind = Literal["lognormal", "weibull", "exponential", "fixed", "gamma"]
 KINDS: tuple[str, ...] = ("lognormal", "weibull", "exponential", "fixed", "gamma")
 FloatArray = npt.NDArray[np.float64]
+_OWN_CV = {"fixed": 0.0, "exponential": 1.0}
+
+
+def _real(value: object) -> bool:
+    """A finite int or float (not a bool, not text)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @lru_cache(maxsize=256)
@@ -59,6 +66,10 @@ def weibull_shape(cv: float) -> float:
     return math.exp(0.5 * (lo + hi))
 
 
+MAX_CV = 20.0
+"""Largest coefficient of variation of any distribution [1] (a Weibull's shape is then 0.15)."""
+
+
 @dataclass(frozen=True)
 class Distribution:
     """A positive random quantity given by its mean and coefficient of variation.
@@ -70,9 +81,11 @@ class Distribution:
         ``fixed`` has cv = 0.
     mean : float
         Mean, in the unit of the quantity (days for durations, hours for delays, 1 for
-        multipliers).
-    cv : float [1]
-        Coefficient of variation (standard deviation / mean).
+        multipliers); more than 0, except for ``fixed`` (0: nothing happens).
+    cv : float [1], optional
+        Coefficient of variation (standard deviation / mean), 0 to :data:`MAX_CV`. Default: the
+        kind's own (0 for ``fixed``, 1 otherwise); ``fixed`` takes only 0 and ``exponential``
+        only 1, so that no value given is silently ignored.
 
     Examples
     --------
@@ -83,16 +96,28 @@ class Distribution:
 
     kind: Kind
     mean: float
-    cv: float = 1.0
+    cv: float = math.nan  # the kind's own (set on creation)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise InputError(f"distribution {self.kind!r}: use one of {', '.join(KINDS)}")
-        if not (math.isfinite(self.mean) and self.mean >= 0):
-            raise InputError(f"{self.kind} mean {self.mean}: give a finite value >= 0")
-        if not (math.isfinite(self.cv) and self.cv >= 0):
-            raise InputError(f"{self.kind} cv {self.cv}: give a finite value >= 0")
-        if self.kind == "weibull" and self.mean > 0:
+        if math.isnan(self.cv):
+            object.__setattr__(self, "cv", _OWN_CV.get(self.kind, 1.0))
+        if not (_real(self.mean) and self.mean >= 0):
+            raise InputError(f"{self.kind} mean {self.mean!r}: give a finite value >= 0")
+        if self.mean == 0 and self.kind != "fixed":
+            raise InputError(
+                f"{self.kind} mean 0: give a mean more than 0 (or 'fixed' with mean 0: none)"
+            )
+        if not (_real(self.cv) and 0 <= self.cv <= MAX_CV):
+            raise InputError(f"{self.kind} cv {self.cv!r}: give a value from 0 to {MAX_CV:g}")
+        own = _OWN_CV.get(self.kind)
+        if own is not None and self.cv != own:
+            raise InputError(
+                f"{self.kind} cv {self.cv:g}: a {self.kind} distribution has cv {own:g} "
+                f"(drop cv, or use lognormal, weibull or gamma for another spread)"
+            )
+        if self.kind == "weibull":
             weibull_shape(self.cv)  # validates the range
 
     @property
@@ -146,28 +171,76 @@ class Distribution:
         return {"distribution": self.kind, "mean": self.mean, "cv": self.cv}
 
 
-def parse_distribution(spec: Any, where: str, *, default_kind: Kind = "lognormal") -> Distribution:
-    """A :class:`Distribution` from a scenario entry ``{distribution, mean, cv}`` or a number.
+_SECONDS = {"d": 86_400.0, "h": 3_600.0}
+
+
+def show_limit(value: float, unit: str) -> str:
+    """A limit for a message: times with their best unit (``10 y``), other numbers plain.
+
+    Examples
+    --------
+    >>> show_limit(3652.422, "d"), show_limit(1000.0, "/y"), show_limit(10.0, "")
+    ('10 y', '1,000 /y', '10')
+    """
+    if unit in _SECONDS:
+        return format_quantity(value * _SECONDS[unit], "time")
+    return f"{value:,g} {unit}".rstrip()
+
+
+def _number(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"{where}: {elide(value)!r} is not a number")
+    return float(value)
+
+
+def parse_distribution(
+    spec: Any,
+    where: str,
+    *,
+    default_kind: Kind = "lognormal",
+    upper: float | None = None,
+    unit: str = "",
+) -> Distribution:
+    """A :class:`Distribution` from a scenario entry ``{distribution, mean, cv}`` or a number
+    (a ``fixed`` value).
+
+    Parameters
+    ----------
+    spec : dict or number
+    where : str
+        The file and key, for messages.
+    default_kind : str
+        The distribution when ``spec`` names none.
+    upper : float, optional
+        Largest mean, in the quantity's unit.
+    unit : str
+        The quantity's unit (``"d"``, ``"h"``; ``""`` for a multiplier): the mean is in it.
 
     Raises
     ------
     InputError
-        Unknown keys, missing mean, or values out of range; the message names ``where``.
+        Unknown keys, missing mean, values that are not numbers or out of range; the message
+        names ``where``.
     """
     if isinstance(spec, int | float) and not isinstance(spec, bool):
-        return Distribution("fixed", float(spec), 0.0)
+        spec = {"distribution": "fixed", "mean": spec}
     if not isinstance(spec, dict):
-        raise InputError(f"{where}: give a number or {{distribution, mean, cv}}, not {spec!r}")
-    unknown = set(spec) - {"distribution", "mean", "cv"}
+        raise InputError(
+            f"{where}: give a number or {{distribution, mean, cv}}, not {elide(spec)!r}"
+        )
+    unknown = sorted(map(str, set(spec) - {"distribution", "mean", "cv"}))
     if unknown:
-        raise InputError(f"{where}: unknown key(s) {sorted(unknown)} (use distribution, mean, cv)")
+        raise InputError(f"{where}: unknown key(s) {elide(unknown)} (use distribution, mean, cv)")
     if "mean" not in spec:
         raise InputError(f"{where}: 'mean' is required")
     kind = str(spec.get("distribution", default_kind))
-    try:
-        mean, cv = float(spec["mean"]), float(spec.get("cv", 1.0))
-    except (TypeError, ValueError):
-        raise InputError(f"{where}: mean and cv must be numbers") from None
+    mean = _number(spec["mean"], f"{where}.mean")
+    cv = _number(spec["cv"], f"{where}.cv") if "cv" in spec else math.nan
+    if upper is not None and math.isfinite(mean) and not 0 < mean <= upper:
+        raise InputError(
+            f"{where}.mean: {elide(spec['mean'])} is out of range (give more than 0 and at most "
+            f"{show_limit(upper, unit)})"
+        )
     try:
         return Distribution(kind, mean, cv)  # type: ignore[arg-type]
     except InputError as err:

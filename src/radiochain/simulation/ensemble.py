@@ -8,17 +8,21 @@ result bit for bit whatever the chunking or the number of workers. Runs are grou
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextlib
 import functools
 import importlib
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide
 from radiochain.simulation.dispatch import (
     Disruptions,
     dispatch,
@@ -30,6 +34,9 @@ from radiochain.simulation.scenario import Scenario
 from radiochain.simulation.template import PlanTemplate
 
 Progress = Callable[[int, int], None]
+_WORKERS_AND_SCHEDULER = (
+    "--workers and --scheduler: give one (an existing scheduler's cluster has its own workers)"
+)
 _PER_RUN = (
     "activity_wasted_bq",
     "cost",
@@ -179,6 +186,10 @@ def run_ensemble(
         raise InputError(f"--weeks {weeks} and --runs {runs}: give at least 1 each")
     if workers < 1:
         raise InputError(f"--workers {workers}: give at least 1")
+    if scheduler is not None:
+        scheduler = check_scheduler(scheduler)
+        if workers != 1:
+            raise InputError(_WORKERS_AND_SCHEDULER)
     disruptions = resolve(template, scenario, weeks)
     seeds = np.random.SeedSequence(seed).spawn(runs)
     sizes = chunk_sizes(runs, 1 if (workers == 1 and not scheduler) else workers, chunk)
@@ -226,6 +237,107 @@ def run_ensemble(
     )
 
 
+SCHEDULER_TIMEOUT_S = 20.0
+"""How long to wait for an existing Dask scheduler to answer [s]."""
+_ADDRESS = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<rest>.*)$", re.S)
+_HOST_PORT = re.compile(
+    r"^(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+    r"(?::(?P<port>[0-9]*))?$",
+    re.ASCII,
+)
+_OTHER_SCHEMES = {
+    "tls": "needs TLS certificates (Dask security settings), which radiochain does not take",
+    "wss": "needs TLS certificates (Dask security settings), which radiochain does not take",
+    "ucx": "needs the UCX transport (ucx-py), which radiochain does not use",
+    "inproc": "is a scheduler inside one Python process, which radiochain cannot reach",
+    "http": "is a web address (the dashboard's?), not the scheduler's",
+    "https": "is a web address (the dashboard's?), not the scheduler's",
+    "ws": "is Dask's websocket transport, which radiochain does not use",
+}
+
+
+def check_scheduler(address: str, what: str = "--scheduler") -> str:
+    """An existing Dask scheduler's address, ``tcp://HOST:PORT`` (port 1 to 65535).
+
+    Raises
+    ------
+    InputError
+        Any other form; ``tls://``, ``ucx://``, ``inproc://`` and ``ws://`` with the reason.
+    """
+    example = "give a Dask scheduler address such as 'tcp://host:8786'"
+    text = address if isinstance(address, str) else ""
+    shown = elide(address)
+    m = _ADDRESS.match(text.strip())
+    if m is None:
+        raise InputError(f"{what} {shown!r}: {example}")
+    scheme = m["scheme"].lower()
+    if scheme in _OTHER_SCHEMES:
+        raise InputError(
+            f"{what} {shown!r}: {scheme}:// {_OTHER_SCHEMES[scheme]} (give a tcp:// address)"
+        )
+    hp = _HOST_PORT.match(m["rest"])
+    if scheme != "tcp" or hp is None:
+        raise InputError(f"{what} {shown!r}: {example}")
+    if not hp["port"]:
+        raise InputError(f"{what} {shown!r}: no port (Dask's default is 8786: 'tcp://host:8786')")
+    if not 1 <= int(hp["port"]) <= 65_535:
+        raise InputError(f"{what} {shown!r}: port {elide(hp['port'], 12)} is not 1 to 65535")
+    return f"tcp://{m['rest']}"
+
+
+async def _handshake(address: str, timeout_s: float) -> dict[str, Any]:
+    """Open one comm to ``address`` and read the peer's Dask handshake, within the deadline
+    (Dask's own connect waits for the handshake without one)."""
+    comm_module: Any = importlib.import_module("distributed.comm")
+    comm = await asyncio.wait_for(comm_module.connect(address, timeout=timeout_s), timeout_s)
+    try:
+        return dict(comm.remote_info)
+    finally:
+        await comm.close()
+
+
+def connect_scheduler(address: str, timeout_s: float = SCHEDULER_TIMEOUT_S) -> Any:
+    """A ``distributed.Client`` of the Dask scheduler at ``address``, or a one-line error
+    within about ``timeout_s`` (twice at most: the handshake, then the client).
+
+    Whatever answers there is first asked for Dask's handshake in a thread of its own with a
+    hard deadline, so a server that is not a Dask scheduler (a web server, one that sends
+    garbage and closes) is refused instead of hanging or failing inside Dask.
+
+    Raises
+    ------
+    InputError
+        Nothing answers, or what answers is not a Dask scheduler.
+    """
+    address = check_scheduler(address)
+    problem = (
+        f"cannot talk to the Dask scheduler {elide(address)!r}: not a Dask scheduler or not "
+        "reachable"
+    )
+    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="radiochain-probe")
+    try:
+        info = pool.submit(asyncio.run, _handshake(address, timeout_s)).result(timeout_s + 5.0)
+    except Exception as err:  # a garbage answer fails anywhere in Dask, even as MemoryError
+        raise InputError(f"{problem} ({_reason(err, timeout_s)})") from None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    if "pickle-protocol" not in info:
+        raise InputError(f"{problem} (it did not answer Dask's handshake)")
+    distributed: Any = importlib.import_module("distributed")
+    try:
+        return distributed.Client(address, timeout=f"{timeout_s:g}s")
+    except Exception as err:  # a scheduler that stops answering half-way
+        raise InputError(f"{problem} ({_reason(err, timeout_s)})") from None
+
+
+def _reason(err: BaseException, timeout_s: float) -> str:
+    if isinstance(err, TimeoutError | asyncio.TimeoutError | concurrent.futures.TimeoutError):
+        return f"no answer within {timeout_s:g} s"
+    if isinstance(err, MemoryError):
+        return "its answer is not Dask's protocol"
+    return elide(f"{type(err).__name__}: {err}", 100)
+
+
 # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in its workers, which turns off glibc's
 # dynamic mmap threshold: every large NumPy temporary is then mmap'ed and unmapped again, and
 # the dispatch kernel runs 2.5 times slower than in-process (measured). Keep the heap instead.
@@ -251,6 +363,36 @@ def local_cluster(workers: int) -> Any:
         )
 
 
+@contextlib.contextmanager
+def dask_client(workers: int = 1, scheduler: str | None = None) -> Iterator[Any]:
+    """The Dask client ensembles run on, open for the ``with`` block: ``None`` (in this
+    process) for one worker, a :func:`local_cluster` of ``workers`` processes, or the existing
+    scheduler at ``scheduler`` (:func:`connect_scheduler`).
+
+    Raises
+    ------
+    InputError
+        A scheduler address that is not ``tcp://HOST:PORT``, or nothing there that answers
+        as a Dask scheduler.
+    """
+    if scheduler is not None:
+        client = connect_scheduler(scheduler)
+        try:
+            yield client
+        finally:
+            client.close()
+    elif workers > 1:
+        distributed: Any = importlib.import_module("distributed")
+        cluster = local_cluster(workers)
+        try:
+            with distributed.Client(cluster) as client:
+                yield client
+        finally:
+            cluster.close()
+    else:
+        yield None
+
+
 def _run_distributed(
     template: PlanTemplate,
     scenario: Scenario,
@@ -265,48 +407,37 @@ def _run_distributed(
     client: Any,
     progress: Progress | None,
 ) -> list[tuple[dict[str, np.ndarray], pd.DataFrame | None] | None]:
-    distributed: Any = importlib.import_module("distributed")
-    client_type = distributed.Client
-    as_completed = distributed.as_completed
-    cluster = own = None
-    try:
-        if client is None:
-            if scheduler:
-                client = own = client_type(scheduler, timeout="20s")
-            else:
-                cluster = local_cluster(workers)
-                client = own = client_type(cluster)
-        shared = client.scatter([template, scenario, disruptions], broadcast=True, hash=False)
-        futures = [
-            client.submit(
-                simulate_chunk,
-                shared[0],
-                shared[1],
-                weeks,
-                seeds[first : first + size],
-                first,
-                events,
-                shared[2],
-                pure=False,
+    as_completed = importlib.import_module("distributed").as_completed
+    given = contextlib.nullcontext(client) if client is not None else None
+    with given or dask_client(workers if scheduler is None else 1, scheduler) as c:
+        try:
+            shared = c.scatter([template, scenario, disruptions], broadcast=True, hash=False)
+            futures = [
+                c.submit(
+                    simulate_chunk,
+                    shared[0],
+                    shared[1],
+                    weeks,
+                    seeds[first : first + size],
+                    first,
+                    events,
+                    shared[2],
+                    pure=False,
+                )
+                for first, size in zip(firsts, sizes, strict=True)
+            ]
+            index = {f.key: i for i, f in enumerate(futures)}
+            results: list[tuple[dict[str, np.ndarray], pd.DataFrame | None] | None] = [None] * len(
+                futures
             )
-            for first, size in zip(firsts, sizes, strict=True)
-        ]
-        index = {f.key: i for i, f in enumerate(futures)}
-        results: list[tuple[dict[str, np.ndarray], pd.DataFrame | None] | None] = [None] * len(
-            futures
-        )
-        done = 0
-        for future in as_completed(futures):
-            i = index[future.key]
-            results[i] = future.result()
-            done += sizes[i]
-            if progress:
-                progress(done, sum(sizes))
-        return results
-    except OSError as err:
-        raise InputError(f"cannot reach the Dask scheduler {scheduler!r}: {err}") from None
-    finally:
-        if own is not None:
-            own.close()
-        if cluster is not None:
-            cluster.close()
+            done = 0
+            for future in as_completed(futures):
+                i = index[future.key]
+                results[i] = future.result()
+                done += sizes[i]
+                if progress:
+                    progress(done, sum(sizes))
+            return results
+        except OSError as err:  # the scheduler went away during the run
+            lost = f"the Dask scheduler {elide(scheduler)!r}" if scheduler else "the Dask cluster"
+            raise InputError(f"lost {lost} during the run ({elide(err, 100)})") from None

@@ -21,10 +21,12 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from radiochain.errors import InputError, elide
 from radiochain.network.core import Network
 from radiochain.planning import PlanOptions
 from radiochain.simulation.dispatch import (
     HOURS_PER_DAY,
+    Disruptions,
     RunDraws,
     dispatch,
     draw_run,
@@ -69,6 +71,21 @@ def _replanned(
     return new
 
 
+def refuse_lane_loss(scenario: Scenario, disruptions: Disruptions) -> None:
+    """The rolling policy re-plans around lost deliveries only: refuse an N-1 lane loss
+    (it would be ignored).
+
+    Raises
+    ------
+    InputError
+    """
+    if disruptions.n_minus_1_kind == "lane" and scenario.n_minus_1 is not None:
+        raise InputError(
+            f"{scenario.n_minus_1.label('target')} {elide(disruptions.n_minus_1_target)}: a "
+            "lane loss is not supported by the rolling policy (use the dispatch policy)"
+        )
+
+
 def run_rolling(
     network: Network,
     template: PlanTemplate,
@@ -95,6 +112,7 @@ def run_rolling(
     """
     options = options or PlanOptions(start=date.fromisoformat(template.start), days=7)
     base = resolve(template, scenario, weeks)
+    refuse_lane_loss(scenario, base)
     seeds = np.random.SeedSequence(seed).spawn(runs)
     cache: dict[frozenset[int], PlanTemplate] = {frozenset(): template}
     plain = replace(scenario, n_minus_1=None)

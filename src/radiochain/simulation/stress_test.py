@@ -10,7 +10,6 @@ write itself (:meth:`StressTestResult.write`).
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -28,9 +27,14 @@ from radiochain.simulation.answers import (
     size_reserve,
     summarize,
 )
-from radiochain.simulation.ensemble import EnsembleResult, run_ensemble
-from radiochain.simulation.rolling import run_rolling
-from radiochain.simulation.scenario import NMinus1, Scenario, no_disruptions
+from radiochain.simulation.ensemble import (
+    EnsembleResult,
+    check_scheduler,
+    dask_client,
+    run_ensemble,
+)
+from radiochain.simulation.rolling import refuse_lane_loss, run_rolling
+from radiochain.simulation.scenario import MAX_RESERVE, NMinus1, Scenario, no_disruptions
 from radiochain.simulation.template import PlanTemplate
 
 __all__ = [
@@ -52,7 +56,6 @@ MAX_WORKERS = 256
 
 Policy = Literal["dispatch", "rolling"]
 Progress = Callable[[int, int], None]
-_SCHEDULER = re.compile(r"^(tcp|tls|ucx|inproc|ws|wss)://[^\s/]+$")
 
 
 def _count(value: int, name: str, low: int, high: int) -> None:
@@ -110,28 +113,40 @@ class StressTestOptions:
             raise InputError(f"--policy {elide(self.policy)!r}: use 'dispatch' or 'rolling'")
         self._check_scheduler()
         if self.reserve_fraction is not None and not (
-            math.isfinite(self.reserve_fraction) and 0 <= self.reserve_fraction <= 10
+            isinstance(self.reserve_fraction, int | float)
+            and not isinstance(self.reserve_fraction, bool)
+            and math.isfinite(self.reserve_fraction)
+            and 0 <= self.reserve_fraction <= MAX_RESERVE
         ):
             raise InputError(
-                f"--reserve {self.reserve_fraction!r}: give a fraction of weekly demand "
-                "from 0 to 10 (e.g. 0.2 or '20 %')"
+                f"--reserve {elide(self.reserve_fraction)}: give a fraction of weekly demand "
+                f"from 0 to {MAX_RESERVE:g} (e.g. 0.2 or '20 %')"
             )
-        if self.n_minus_1 is not None and self.n_minus_1.start_day >= self.weeks * 7:
-            raise InputError(
-                f"--outage-start {self.n_minus_1.start_day:g} d: the run lasts "
-                f"{self.weeks * 7} d (start it earlier)"
-            )
+        if self.n_minus_1 is not None:
+            self.n_minus_1.check_within(self.weeks)
+            if self.policy == "rolling" and self.n_minus_1.target == "largest-lane":
+                raise InputError(
+                    f"{self.n_minus_1.label('target')} largest-lane: a lane loss is not "
+                    "supported by the rolling policy (use the dispatch policy)"
+                )
+        if self.target is not None and not isinstance(self.target, Target):
+            raise InputError("--target: give a risk target (radiochain.simulation.parse_target)")
+        if not isinstance(self.events, bool):
+            raise InputError(f"--events {elide(self.events)!r}: give true or false")
 
     def _check_scheduler(self) -> None:
+        if self.policy == "rolling" and self.workers != 1:
+            raise InputError("--workers: the rolling policy runs in this process (drop it)")
         if self.scheduler is None:
             return
-        if not _SCHEDULER.match(self.scheduler):
-            raise InputError(
-                f"--scheduler {elide(self.scheduler)!r}: give a Dask scheduler address such as "
-                "'tcp://host:8786'"
-            )
+        check_scheduler(self.scheduler)
         if self.policy == "rolling":
             raise InputError("--scheduler: the rolling policy runs in this process (drop it)")
+        if self.workers != 1:
+            raise InputError(
+                "--workers and --scheduler: give one of them (an existing scheduler's cluster "
+                "has its own workers)"
+            )
 
 
 def network_scenario() -> Scenario:
@@ -165,6 +180,10 @@ class StressTestResult:
     dataset, dataset_version : str
         Nuclear data of every decay factor.
     runtime_s : float [s]
+    files : dict
+        What :meth:`write` wrote (kind -> path).
+    notes : list of str
+        What the user should know about the answer (e.g. an N-1 loss that changes nothing).
     """
 
     network: str
@@ -180,6 +199,7 @@ class StressTestResult:
     dataset_version: str
     runtime_s: float
     files: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def facts(self) -> dict[str, Any]:
         """What was asked, in a few fields (the head of the summary and of the report)."""
@@ -209,6 +229,7 @@ class StressTestResult:
             "dataset": self.dataset,
             "dataset_version": self.dataset_version,
             "runtime_s": self.runtime_s,
+            "notes": list(self.notes),
             "files": dict(self.files),
         }
 
@@ -240,6 +261,8 @@ class StressTestResult:
                 out,
                 title=f"Stress test of {self.network}",
                 facts=self.facts(),
+                sizing=self.sizing.to_dict() if self.sizing else None,
+                notes=self.notes,
             )
         self.files["summary"] = str(out / "summary.json")
         write_json(out / "summary.json", self.summary())
@@ -252,6 +275,7 @@ def _ensemble(
     scenario: Scenario,
     options: StressTestOptions,
     progress: Progress | None,
+    client: Any = None,
 ) -> EnsembleResult:
     o = options
     if o.policy == "rolling":
@@ -268,6 +292,7 @@ def _ensemble(
         scheduler=o.scheduler,
         events=o.events,
         progress=progress,
+        client=client,
     )
 
 
@@ -309,7 +334,9 @@ def stress_test(
     Raises
     ------
     InputError
-        A scenario or N-1 target that names what the network lacks, an unreachable scheduler.
+        A scenario or N-1 target that names what the network lacks, an N-1 loss after the end
+        of the run or (rolling policy) of a lane, network outage values beyond the simulator's
+        limits, a scheduler that cannot be reached or is not a Dask scheduler.
     InfeasibleError
         The network's week cannot be planned.
     """
@@ -317,24 +344,34 @@ def stress_test(
     from radiochain.simulation.template import plan_template
 
     options = options or StressTestOptions()
+    if not isinstance(options, StressTestOptions):
+        raise InputError("stress_test: give the options as StressTestOptions")
     started = time.perf_counter()
     chosen = _scenario(scenario, options)
-    planned: dict[str, int] = {}
-    if template is None:
-        template, plan = plan_template(network)
-        planned = {k: int(plan.kpis[k]) for k in ("treated_on_day", "unserved")}
-    else:
-        planned = {k: int(template.plan_kpis.get(k, 0)) for k in ("treated_on_day", "unserved")}
-    resolved = resolve(template, chosen, options.weeks)  # unknown names fail before any run
-    sizing = None
-    if options.target is not None:
-        sizing = size_reserve(
-            lambda f: _ensemble(network, template, chosen.with_reserve(f), options, progress).runs,
-            options.target,
-        )
-        if sizing.reserve_fraction is not None:
-            chosen = chosen.with_reserve(sizing.reserve_fraction)
-    result = _ensemble(network, template, chosen, options, progress)
+    # the scheduler is reached (or refused) before the week is planned, and serves every
+    # ensemble of a reserve search
+    with dask_client(options.workers, options.scheduler) as client:
+        if template is None:
+            template, plan = plan_template(network)
+            planned = {k: int(plan.kpis[k]) for k in ("treated_on_day", "unserved")}
+        else:
+            planned = {k: int(template.plan_kpis.get(k, 0)) for k in ("treated_on_day", "unserved")}
+        resolved = resolve(template, chosen, options.weeks)  # bad names fail before any run
+        if options.policy == "rolling":
+            refuse_lane_loss(chosen, resolved)
+        sizing = None
+        if options.target is not None:
+            sizing = size_reserve(
+                lambda f: (
+                    _ensemble(
+                        network, template, chosen.with_reserve(f), options, progress, client
+                    ).runs
+                ),
+                options.target,
+            )
+            if sizing.reserve_fraction is not None:
+                chosen = chosen.with_reserve(sizing.reserve_fraction)
+        result = _ensemble(network, template, chosen, options, progress, client)
     dataset = network.dataset
     return StressTestResult(
         network=network.name,
@@ -349,4 +386,5 @@ def stress_test(
         dataset=dataset.name,
         dataset_version=dataset.version,
         runtime_s=time.perf_counter() - started,
+        notes=list(resolved.notes),
     )

@@ -99,6 +99,8 @@ class PlanTemplate:
     product_need_per_dose_bq: FloatArray
     plan_cost_per_week: float
     plan_kpis: dict[str, Any] = field(default_factory=dict)
+    network_lanes: tuple[str, ...] = ()  # every lane of lanes.csv, used or not
+    lanes_refusing: tuple[str, ...] = ()  # lanes whose carrier refuses radioactive goods
 
     @property
     def n_appointments(self) -> int:
@@ -307,6 +309,12 @@ def build_template(inst: Instance, choice: Choice, result: PlanResult) -> PlanTe
         product_need_per_dose_bq=need_per_dose,
         plan_cost_per_week=float(result.kpis.get("cost", 0.0)),
         plan_kpis=dict(result.kpis),
+        network_lanes=tuple(str(lane) for lane in net.lanes.index),
+        lanes_refusing=tuple(
+            str(lane)
+            for lane, ok in net.lanes["accepts_radioactive"].fillna(True).items()
+            if not bool(ok)
+        ),
     )
 
 
