@@ -179,11 +179,11 @@ def show_limit(value: float, unit: str) -> str:
 
     Examples
     --------
-    >>> show_limit(3652.422, "d"), show_limit(1000.0, "/y"), show_limit(10.0, "")
-    ('10 y', '1,000 /y', '10')
+    >>> show_limit(3652.422, "d"), show_limit(365.2422 * 24, "h"), show_limit(1000.0, "/y")
+    ('10 y', '1 y', '1,000 /y')
     """
-    if unit in _SECONDS:
-        return format_quantity(value * _SECONDS[unit], "time")
+    if unit in _SECONDS:  # nudged so that 8765.8128 h (rounding below 1 y) shows as 1 y
+        return format_quantity(value * _SECONDS[unit] * (1.0 + 1e-12), "time")
     return f"{value:,g} {unit}".rstrip()
 
 
