@@ -208,3 +208,49 @@ def test_json_of_every_route_follows_the_nomenclature(capsys: pytest.CaptureFixt
             }
         )
         assert not bad, f"{route}: numbers without a unit: {bad}"
+
+
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_weekly_table_is_never_cut(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    # a pipe or an 80-column terminal: whole columns with units, never 'targ…', and a line
+    # naming the columns left out
+    monkeypatch.setenv("COLUMNS", columns)
+    code, out, _ = run(capsys, "lu177-online", *LU, "--targets", "3", "--cooling", "2 d",
+                       "--samples", "50")  # fmt: skip
+    assert code == 0
+    assert "…" not in out
+    assert max(map(len, out.splitlines())) <= int(columns) or "parameters:" in out
+    table = [line for line in out.splitlines() if line[:1] in "┃│┏┡└"]
+    assert max(map(len, table)) <= int(columns)
+    assert "[TBq]" in out
+    if columns == "80":
+        assert "not shown at this width (80 characters)" in out
+
+
+def test_parameters_read_as_typed(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "lu177-direct", *LU)
+    assert code == 0
+    assert "--thermal-flux 1 × 10¹⁴ n cm⁻² s⁻¹" in out
+    assert not re.search(r"\de[+-]\d", out)  # no e-notation anywhere (ratios included)
+    code, out, _ = run(capsys, "tc99m-generator", "--parent-activity", "10 GBq")
+    assert "--product Tc-99m" in out
+
+
+@pytest.mark.parametrize("columns", [60, 70, 80, 90, 100, 120])
+def test_help_never_cuts_an_example(columns: int) -> None:
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["produce", "--help"], env={"COLUMNS": str(columns)},
+                                terminal_width=columns)  # fmt: skip
+    text = " ".join(result.output.split())
+    lines = result.output.splitlines()
+    assert "\x00" not in result.output
+    for spec, _ in parameter_specs().values():
+        for example in re.findall(r"(?<!\w)'[^'\s][^']*'(?!\w)", spec.help):
+            assert any(example in line for line in lines), (columns, example)
+    assert "90 %" not in text
+    first_words = re.findall(r"^  --\S+(?: <[^>]+>)?\s+(\S+)", result.output, re.MULTILINE)
+    assert len(first_words) > 20
+    assert all(word[:1].isupper() for word in first_words), first_words

@@ -9,17 +9,21 @@ parameter specs, so the command line cannot drift from the library.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperCommand
 
 from radiochain.cli.common import JsonOption, print_json
 from radiochain.cli.common import console as make_console
 from radiochain.errors import InputError, elide
 from radiochain.physics.datasets import DEFAULT_DATASET
+from radiochain.physics.production.presentation import fit_columns
 from radiochain.physics.production.routes import ROUTES, parameter_specs
 from radiochain.physics.production.workflow import DEFAULT_SEED, RouteResult
 
@@ -30,10 +34,35 @@ MAX_TABLE_ROWS = 60
 """Rows of a per-event table printed on the terminal (``--json`` has them all)."""
 
 
+_KEEP = "\x00"
+"""Stands for a space that must not end a help line (inside a quoted example such as
+'10 mg'); Click wraps at spaces, :class:`_Command` puts the spaces back after wrapping."""
+
+
+_QUOTED = re.compile(r"(?<!\w)'[^'\s][^']*'(?!\w)")
+"""A quoted example; an apostrophe inside a word (``generator's``) opens none."""
+
+
+def _unbroken(text: str) -> str:
+    """``text`` with the spaces inside quoted examples (``'10 mg'``) kept from wrapping."""
+    return re.sub(_QUOTED, lambda m: m.group(0).replace(" ", _KEEP), text)
+
+
 def _help(name: str) -> str:
+    """An option's help from its spec, capitalized like every command's help, with the routes
+    that take it."""
     spec, routes = _SPECS[name]
     takes = "every route" if len(routes) == len(ROUTES) else ", ".join(routes)
-    return f"{spec.help} [{takes}]"
+    return _unbroken(f"{spec.help[:1].upper()}{spec.help[1:]}. [{takes}]")
+
+
+class _Command(TyperCommand):
+    """``produce``'s help: wrapped by Click, then the kept spaces of :func:`_unbroken` put
+    back, so that an example such as '37 MBq' is never cut in two."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:  # Typer vendors its own Click
+        super().format_help(ctx, formatter)
+        formatter.buffer[:] = [part.replace(_KEEP, " ") for part in formatter.buffer]
 
 
 def _option(name: str) -> Any:
@@ -73,14 +102,24 @@ def produce(
     breakthrough: Annotated[str | None, _option("breakthrough")] = None,
     samples: Annotated[
         int | None,
-        typer.Option(help="Uncertainty samples, 1 to 1,000,000 (median and 90 % interval)."),
+        typer.Option(
+            help="Uncertainty samples, 1 to 1,000,000: each value's median with its 5th and "
+            "95th percentiles."
+        ),
     ] = None,
     seed: Annotated[
-        int, typer.Option(help="Seed of the uncertainty samples (whole number >= 0).")
-    ] = DEFAULT_SEED,
+        int | None,
+        typer.Option(
+            help=f"Seed of the uncertainty samples, a whole number, 0 or more (default "
+            f"{DEFAULT_SEED}); needs --samples."
+        ),
+    ] = None,
     dataset: Annotated[
-        str, typer.Option(help="Nuclear dataset: 'radiochain' (bundled) or 'icrp107'.")
-    ] = DEFAULT_DATASET,
+        str | None,
+        typer.Option(
+            help="Nuclear dataset: 'radiochain' (bundled, the default) or 'icrp107'.",
+        ),
+    ] = None,
     plot: Annotated[
         Path | None,
         typer.Option(help="Write the product's and impurities' activities (.png/.html/.pdf)."),
@@ -90,15 +129,21 @@ def produce(
     """Production yield, specific activity and impurities of a production route."""
     from radiochain.physics.production.workflow import produce as run_route
 
+    given = {k: v for k, v in ctx.params.items() if k in _SPECS and v not in (None, [], ())}
     if list_routes:
+        _refuse_with_list(route, given, samples, seed, dataset, plot)
         _list_routes(as_json)
         return
     if route is None:
         raise InputError("give a route (e.g. 'radiochain produce lu177-direct ...') or --list")
-    given = {k: v for k, v in ctx.params.items() if k in _SPECS and v not in (None, [], ())}
     plot_file = _plot_file(plot) if plot is not None else None
     result = run_route(
-        route, given, samples=samples, seed=seed, dataset=dataset, detail=plot is not None
+        route,
+        given,
+        samples=samples,
+        seed=seed,
+        dataset=dataset or DEFAULT_DATASET,
+        detail=plot is not None,
     )
     written = _write_plot(result, plot_file) if plot_file is not None else None
     if as_json:
@@ -109,7 +154,19 @@ def produce(
 
 def register(app: typer.Typer) -> None:
     """Add the ``produce`` command to ``app``."""
-    app.command(name="produce")(produce)
+    app.command(name="produce", cls=_Command)(produce)
+
+
+def _refuse_with_list(route: str | None, given: dict[str, Any], *others: object) -> None:
+    """``--list`` lists every route and takes nothing else (it would be ignored)."""
+    extra = ([elide(route)] if route is not None else []) + [_SPECS[k][0].flag for k in given]
+    names = ("--samples", "--seed", "--dataset", "--plot")
+    extra += [name for name, value in zip(names, others, strict=True) if value is not None]
+    if extra:
+        raise InputError(
+            f"--list takes no route or option (it lists every route; only --json goes with "
+            f"it), not {', '.join(extra)}"
+        )
 
 
 def _list_routes(as_json: bool) -> None:
@@ -145,6 +202,37 @@ def _write_plot(result: RouteResult, path: Path) -> Path:
     return save_figure(figure, path, title=title, table=result.table)
 
 
+def _print_events(
+    console: Console, result: RouteResult, headers: list[str], rows: list[list[str]]
+) -> None:
+    """The per-event table, units in the headers; on a narrow terminal (or a pipe, 80
+    characters) only the columns that fit whole, and a line naming the others."""
+    columns = fit_columns(headers, rows, console.width)
+    kept = [k for k, _ in columns]
+    table = Table()
+    for k, width in columns:
+        table.add_column(
+            Text(headers[k]),  # text, not markup: "[d]" is a unit, not a style
+            justify="left" if k == 0 else "right",
+            width=width,  # wraps at spaces, never inside a word
+        )
+    for row in rows:
+        table.add_row(*(Text(row[k]) for k in kept))
+    console.print(table)
+    if any("EOB" in headers[k] for k in kept):
+        console.print("EOB: end of bombardment (the target's withdrawal)", markup=False)
+    left_out = [headers[k] for k in range(len(headers)) if k not in kept]
+    if left_out:
+        console.print(
+            f"not shown at this width ({console.width} characters): {'; '.join(left_out)} "
+            "(a wider terminal shows them; --json and --plot have every column)",
+            markup=False,
+        )
+    hidden = len(result.table) - len(rows) if result.table is not None else 0
+    if hidden > 0:
+        console.print(f"... {hidden} more rows (--json gives them all)", markup=False)
+
+
 def _print_result(result: RouteResult, plot: Path | None) -> None:
     console = make_console()
     sampled = bool(result.intervals)
@@ -158,16 +246,7 @@ def _print_result(result: RouteResult, plot: Path | None) -> None:
     console.print(values)
     events = result.event_rows(MAX_TABLE_ROWS)
     if events is not None:
-        headers, rows = events
-        table = Table()
-        for k, header in enumerate(headers):
-            table.add_column(header, justify="left" if k == 0 else "right")
-        for row in rows:
-            table.add_row(*(Text(cell) for cell in row))
-        console.print(table)
-        hidden = len(result.table) - len(rows) if result.table is not None else 0
-        if hidden > 0:
-            console.print(f"... {hidden} more rows (--json gives them all)", markup=False)
+        _print_events(console, result, *events)
     shown = ", ".join(f"{flag} {value}" for flag, value in result.parameters.describe().items())
     console.print(f"parameters: {shown}", markup=False)
     if result.samples is not None:

@@ -73,7 +73,7 @@ def test_defaults_are_the_documented_ones() -> None:
         ("enrichment", "0", ["--enrichment", "more than 0"]),
         ("enrichment", "150 %", ["--enrichment"]),
         ("enrichment", "0.82 mg", ["--enrichment", "'82 %'"]),
-        ("thermal_flux", "1e14 n/cm2/s", ["--thermal-flux", "n cm-2 s-1"]),
+        ("thermal_flux", "1e14 n/cm2/s", ["--thermal-flux", "n cm⁻² s⁻¹"]),
         ("thermal_flux", "-1e14", ["--thermal-flux", "at least 0"]),
         ("thermal_flux", "1e300", ["--thermal-flux", "at most"]),
         ("target_mass", "2 kg", ["--target-mass", "at most 1 kg"]),

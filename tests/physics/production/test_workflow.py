@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
 
 from radiochain.errors import InputError
 from radiochain.physics.datasets import get_dataset
-from radiochain.physics.production import RouteResult, produce
+from radiochain.physics.production import DEFAULT_SEED, RouteResult, produce
 from radiochain.physics.production.routes import ROUTES, get_route
 from radiochain.physics.production.routes_lu177 import Lu177DirectParameters
 
@@ -58,7 +59,7 @@ def test_every_route_runs_and_its_json_is_clean() -> None:
             assert value, (route, name)
             assert "nan" not in value, (route, name)
             assert "None" not in value, (route, name)
-            assert "e+" not in value or "%" in value, (route, name, value)
+            assert not re.search(r"\de[+-]?\d", value), (route, name, value)  # no e-notation
 
 
 def test_workflow_equals_the_route_it_runs() -> None:
@@ -176,8 +177,13 @@ def test_online_samples_fill_the_table() -> None:
     assert result.table is not None
     assert {"activity_eob_median_bq", "activity_p05_bq"} <= set(result.table.columns)
     headers, rows = result.event_rows() or ([], [])
-    assert "activity after cooling" in headers
-    assert "[" in rows[0][headers.index("activity after cooling")]
+    column = headers.index("activity after cooling [TBq]")  # the unit is in the header
+    median, low, high = map(float, re.findall(r"[0-9.]+", rows[0][column]))
+    table = result.table.iloc[0]
+    assert median == pytest.approx(table["activity_median_bq"] / 1e12, rel=1e-3)
+    assert (low, high) == pytest.approx(
+        (table["activity_p05_bq"] / 1e12, table["activity_p95_bq"] / 1e12), rel=1e-3
+    )
     with pytest.raises(InputError, match="--samples"):
         produce("lu177-online", {**LU, "targets": "520"}, samples=10_000)
 
@@ -204,3 +210,34 @@ def test_text_tables_have_units() -> None:
     frame = result.series_frame()
     assert frame.index.name == "time_s"
     assert {"Lu-177", "Lu-177m"} <= set(frame.columns)
+
+
+def test_every_route_prints_its_product_and_balanced_sources() -> None:
+    for route, parameters in EVERY_ROUTE.items():
+        result = produce(route, parameters)
+        shown = result.parameters.describe()
+        assert shown["--product"] == result.product, route  # never "—"
+        assert result.product == ROUTES[route].products[0]
+        lines = result.source_lines()
+        text = "\n".join(lines)
+        assert text.count("(") == text.count(")"), (route, text)
+        cited = {int(n) for line in lines if line.startswith("data ") for n in
+                 re.findall(r"\[(\d+)\]", line)}  # fmt: skip
+        listed = [int(m) for m in re.findall(r"^  \[(\d+)\] ", text, flags=re.MULTILINE)]
+        assert listed == list(range(1, len(listed) + 1))
+        assert cited == set(listed), (route, text)
+
+
+def test_a_citation_with_colons_and_semicolons_stays_whole() -> None:
+    # TRIUMF's citation holds ': ' and '; ' of its own: one reference, brackets balanced
+    result = produce("ac225-spallation", EVERY_ROUTE["ac225-spallation"])
+    references = [line for line in result.source_lines() if line.startswith("  [")]
+    assert len(references) == 2
+    assert "abstract: 524(21) MBq" in references[0]
+    assert "17.6 MBq/uA Ra-225)" in references[0]
+
+
+def test_seed_needs_samples() -> None:
+    with pytest.raises(InputError, match="--seed needs --samples"):
+        produce("lu177-direct", LU, seed=5)
+    assert produce("lu177-direct", LU, samples=20).seed == DEFAULT_SEED

@@ -97,7 +97,8 @@ _ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 def _outage_bound(
     value: Quantity | datetime.date, origin: datetime.date | None, what: str
 ) -> float:
-    """One bound of an outage [s since the start]: a duration, or an ISO date after ``origin``."""
+    """One bound of an outage [s since the start, >= 0]: a duration, or an ISO date on or after
+    ``origin`` (an outage under way at the first insertion begins at 0 or at ``--start``)."""
     if isinstance(value, datetime.date) or (isinstance(value, str) and _ISO_DATE.match(value)):
         day = parse_date(value, what)
         if origin is None:
@@ -105,10 +106,23 @@ def _outage_bound(
                 f"{what}: {day.isoformat()} is a date; give --start (the date of the first "
                 "insertion) or write the outage as durations ('30 d/45 d')"
             )
+        if day < origin:
+            raise InputError(
+                f"{what}: {day.isoformat()} is before --start {origin.isoformat()} (an outage "
+                "under way at the first insertion begins on --start)"
+            )
         return (day - origin).days * SECONDS_PER_DAY
-    if isinstance(value, str):
-        return to_seconds(value, default_unit=None, what=what, allow_negative=True)
-    return to_seconds(value, what=what, allow_negative=True)
+    seconds = (
+        to_seconds(value, default_unit=None, what=what, allow_negative=True)
+        if isinstance(value, str)
+        else to_seconds(value, what=what, allow_negative=True)
+    )
+    if seconds < 0:
+        raise InputError(
+            f"{what}: {elide(value)!r} is before the first insertion (bounds are times since "
+            "it, >= 0; an outage under way at the start is written '0 d/10 d')"
+        )
+    return seconds
 
 
 def parse_outages(
@@ -120,16 +134,17 @@ def parse_outages(
     Parameters
     ----------
     outages : sequence of (begin, end) or "begin/end" strings
-        Each bound a duration since the start (``"30 d"``; numbers are seconds, text needs its
-        unit) or, when ``start`` is given, an ISO date (``"2026-03-01"``).
+        Each bound a duration since the start, >= 0 (``"30 d"``; numbers are seconds, text
+        needs its unit) or, when ``start`` is given, an ISO date on or after it
+        (``"2026-03-01"``).
     start : str or datetime.date, optional
         ISO date of the first insertion (2000-01-01 to 2100-12-31).
 
     Raises
     ------
     InputError
-        A bound that does not parse, an outage that ends before it begins, two outages that
-        overlap, or more than :data:`MAX_OUTAGES`.
+        A bound that does not parse or lies before the start, an outage that ends before it
+        begins, two outages that overlap, or more than :data:`MAX_OUTAGES`.
     """
     origin = parse_date(start, "--start") if start is not None else None
     if isinstance(outages, str):

@@ -40,6 +40,7 @@ from typing import Any, ClassVar, Literal, Self
 
 from radiochain.errors import InputError, elide, one_line
 from radiochain.physics.names import canonical_name
+from radiochain.physics.production.presentation import plain_number
 from radiochain.units import DAYS_PER_YEAR, SECONDS_PER_DAY, format_quantity, parse_quantity
 from radiochain.units import to_seconds as _to_seconds
 
@@ -347,8 +348,8 @@ def _read_fraction(spec: ParameterSpec, value: object) -> float:
 
 
 def _read_flux(spec: ParameterSpec, value: object) -> float:
-    flux = _number(spec, value, _PLAIN, " in n cm-2 s-1")
-    return spec._checked(flux, str(value), lambda v: f"{v:g} n cm-2 s-1")
+    flux = _number(spec, value, _PLAIN, " in n cm⁻² s⁻¹")
+    return spec._checked(flux, str(value), lambda v: f"{plain_number(v)} n cm⁻² s⁻¹")
 
 
 def _read_current(spec: ParameterSpec, value: object) -> float:
@@ -504,11 +505,11 @@ def _describe(spec: ParameterSpec, value: object) -> str:
     if spec.kind in ("mass", "activity") and isinstance(value, float):
         return format_quantity(value, "mass" if spec.kind == "mass" else "activity")
     if spec.kind == "fraction" and isinstance(value, float):
-        return f"{value:g}"
+        return plain_number(value)
     if spec.kind == "flux" and isinstance(value, float):
-        return f"{value:.4g} n cm-2 s-1"
+        return f"{plain_number(value)} n cm⁻² s⁻¹"
     if spec.kind == "current" and isinstance(value, float):
-        return f"{value:g} µA"
+        return f"{plain_number(value)} µA"
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, tuple):
@@ -533,7 +534,7 @@ TARGET_MASS = ParameterSpec(
 ENRICHMENT = ParameterSpec(
     "enrichment",
     "fraction",
-    "atom fraction of the target isotope (Lu-176 or Yb-176), e.g. 0.82 or '82 %'",
+    "atom fraction of the target isotope (Lu-176 or Yb-176), e.g. 0.82 or 82%",
     low=0.0,
     high=1.0,
     low_open=True,
@@ -541,14 +542,15 @@ ENRICHMENT = ParameterSpec(
 THERMAL_FLUX = ParameterSpec(
     "thermal_flux",
     "flux",
-    "thermal neutron flux (Westcott) [n cm-2 s-1], e.g. 1e14",
+    "thermal neutron flux (Westcott), a bare number of neutrons per cm² per second, e.g. 1e14",
     low=0.0,
     high=MAX_FLUX,
 )
 EPITHERMAL_FLUX = ParameterSpec(
     "epithermal_flux",
     "flux",
-    "epithermal neutron flux per unit lethargy [n cm-2 s-1], e.g. 3e12",
+    "epithermal neutron flux per unit lethargy, a bare number of neutrons per cm² per second, "
+    "e.g. 3e12",
     low=0.0,
     high=MAX_FLUX,
 )

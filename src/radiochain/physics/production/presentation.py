@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from radiochain.units import Dimension, format_quantity
@@ -23,12 +23,16 @@ __all__ = [
     "MISSING",
     "STATISTICS",
     "event_rows",
+    "fit_columns",
     "format_value",
     "interval_text",
     "label",
+    "plain_number",
+    "scientific",
     "split_statistic",
     "value_rows",
     "with_statistic",
+    "word_width",
 ]
 
 MISSING = "—"
@@ -123,11 +127,43 @@ def _nuclide(stem: str) -> str:
     return f"{letters[:2].capitalize()}-{digits}{rest}" if digits else stem
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def scientific(value: float, digits: int = 3) -> str:
+    """``value`` in powers of ten a reader can read: ``"3.36 × 10⁻¹⁰"``, ``"1 × 10¹⁴"``
+    (never ``3.36e-10``); ``digits`` significant digits, trailing zeros dropped.
+
+    Examples
+    --------
+    >>> scientific(3.3612e-10), scientific(1e14), scientific(-2.5e-7, 2)
+    ('3.36 × 10⁻¹⁰', '1 × 10¹⁴', '-2.5 × 10⁻⁷')
+    """
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+def plain_number(value: float, digits: int = 4) -> str:
+    """A number without e-notation: ``"0.82"``, ``"3,000"``, ``"1 × 10¹⁴"`` (powers of ten
+    from 10⁶ up and below 10⁻³)."""
+    magnitude = abs(value)
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    if 1e-3 <= magnitude < 1e3:
+        return f"{value:.{digits}g}"
+    if 1e3 <= magnitude < 1e6:
+        return f"{float(f'{value:.{digits}g}'):,.10g}"
+    return scientific(value, digits)
+
+
 def _ratio(value: float) -> str:
-    """A dimensionless ratio or share, as a percentage."""
+    """A dimensionless ratio or share, as a percentage: ``"0.25 %"``, ``"3.36 × 10⁻¹⁰ %"``."""
     if value == 0:
         return "0"
-    return f"{value * 100:.3g} %"
+    return f"{plain_number(value * 100, 3)} %"
 
 
 def format_value(key: str, value: object) -> str:
@@ -168,21 +204,36 @@ def _format_float(key: str, value: float) -> str:
             return format_quantity(value, dimension) if value else f"0 {base}"
     if key.endswith("_fraction") or "ratio" in key or key.startswith("fraction_of"):
         return _ratio(value)
-    return f"{value:.4g}"
+    return plain_number(value)
 
 
 def interval_text(key: str, median: float, low: float, high: float) -> str:
-    """``"3.3 TBq [3.2 TBq, 3.4 TBq]"``: a median and its 90 % interval."""
+    """``"3.3 TBq [3.2 TBq, 3.4 TBq]"``: a median with its 5th and 95th percentiles."""
     return f"{format_value(key, median)} [{format_value(key, low)}, {format_value(key, high)}]"
+
+
+_TABLE_LABELS = {
+    "activity_eob_bq": "activity at EOB",
+    "specific_activity_eob_bq_per_g": "specific activity at EOB",
+    "lu177m_eob_ratio": "Lu-177m / Lu-177 at EOB",
+    "specific_activity_bq_per_g": "specific activity after cooling",
+    "lu177m_ratio": "Lu-177m / Lu-177 after cooling",
+    "full_power_s": "at full power",
+}
+"""Shorter headings of per-event table columns (EOB: end of bombardment)."""
 
 
 def event_rows(
     table: pd.DataFrame, max_rows: int | None = None
 ) -> tuple[list[str], list[list[str]]]:
-    """A per-event table (milkings, elutions, targets) as headers and rows of text.
+    """A per-event table (milkings, elutions, targets) as headers and rows of text; each
+    column's unit is in its header (``"activity at EOB [TBq]"``, chosen for the column's
+    largest value) and its cells are numbers in that unit, so a column is as narrow as its
+    numbers.
 
     Sampled columns (``activity_median_bq``, ``_p05_``, ``_p95_``) become one column, the median
-    with its 90 % interval. Seconds columns are left out where a date column says the same.
+    with its 5th and 95th percentiles (``"3.43 [3.25, 3.56]"``). Seconds columns are left out
+    where a date column says the same.
 
     Parameters
     ----------
@@ -196,18 +247,85 @@ def event_rows(
     (headers, rows)
     """
     columns = _shown_columns(list(map(str, table.columns)))
-    headers = [str(table.index.name or "")] + [label(base) for base, _ in columns]
-    rows = []
-    for index, record in table.iloc[:max_rows].iterrows():
-        row = [str(index)]
-        for base, sampled in columns:
+    shown = table.iloc[:max_rows]
+    headers = [str(table.index.name or "")]
+    cells: list[list[str]] = [[str(index)] for index in shown.index]
+    for base, sampled in columns:
+        keys = [with_statistic(base, stat) for stat in STATISTICS] if sampled else [base]
+        unit, factor = _column_unit(base, shown[keys].to_numpy().ravel())
+        headers.append(f"{_TABLE_LABELS.get(base, label(base))}{f' [{unit}]' if unit else ''}")
+        for row, (_, record) in zip(cells, shown.iterrows(), strict=True):
             if sampled:
-                band = (float(record[with_statistic(base, stat)]) for stat in STATISTICS)
-                row.append(interval_text(base, *band))
+                median, low, high = (_in_unit(record[k], factor, base) for k in keys)
+                row.append(f"{median} [{low}, {high}]")
             else:
-                row.append(format_value(base, record[base]))
-        rows.append(row)
-    return headers, rows
+                row.append(_in_unit(record[base], factor, base))
+    return headers, cells
+
+
+def _column_unit(key: str, values: Iterable[object]) -> tuple[str, float]:
+    """The unit of a table column and its size in the column's base unit: the unit
+    :func:`format_quantity` gives the column's largest value (``("TBq", 1e12)``); ``("%",
+    0.01)`` for ratios; ``("", 1.0)`` for counts, dates and text."""
+    from radiochain.units import parse_quantity
+
+    numbers = [
+        abs(float(v)) for v in values if isinstance(v, int | float) and not isinstance(v, bool)
+    ]
+    largest = max((v for v in numbers if math.isfinite(v)), default=0.0)
+    per_gram = key.endswith("_bq_per_g")
+    for suffix, dimension, base in _UNITS:
+        if key.endswith(suffix) or (per_gram and suffix == "_bq"):
+            scale = 1e-3 if per_gram else 1.0  # per mg
+            unit = format_quantity(largest * scale, dimension).split()[-1] if largest else base
+            factor = parse_quantity(f"1 {unit}", (dimension,))[0] / scale
+            return (f"{unit}/mg" if per_gram else unit), factor
+    if key.endswith("_fraction") or "ratio" in key:
+        return "%", 0.01
+    return "", 1.0
+
+
+def _in_unit(value: object, factor: float, key: str) -> str:
+    """A cell: a number in the column's unit (``"3.431"``; ratios to 3 digits as elsewhere),
+    or the value as text."""
+    digits = 3 if factor == 0.01 else 4
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return format_value(key, value)
+    if not math.isfinite(value):
+        return MISSING
+    return plain_number(float(value) / factor, digits)
+
+
+def word_width(headers: Sequence[str], rows: Sequence[Sequence[str]], k: int) -> int:
+    """The narrowest column ``k`` can be without cutting a word: its longest word."""
+    texts = [headers[k], *(row[k] for row in rows)]
+    return max((len(word) for text in texts for word in text.split()), default=1)
+
+
+def fit_columns(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], width: int
+) -> list[tuple[int, int | None]]:
+    """The columns of a table that fit ``width`` characters without cutting a word, with the
+    width to give each: the first column (the event) always, then every other in order while
+    it fits. When the whole texts fit, widths are None (the table lays itself out); otherwise
+    each column gets :func:`word_width` (its headers and cells wrap at spaces). A column takes
+    3 characters beyond its text (padding and rule), the table 1 more.
+
+    Returns
+    -------
+    list of (int, int or None)
+        (index of a column to show, its width).
+    """
+    need = [word_width(headers, rows, k) + 3 for k in range(len(headers))]
+    kept, used = [0], 1 + need[0]
+    for k in range(1, len(headers)):
+        if used + need[k] <= width:
+            kept.append(k)
+            used += need[k]
+    natural = 1 + sum(
+        max(len(text) for text in (headers[k], *(row[k] for row in rows))) + 3 for k in kept
+    )
+    return [(k, None if natural <= width else need[k] - 3) for k in kept]
 
 
 def _shown_columns(names: Sequence[str]) -> list[tuple[str, bool]]:

@@ -19,8 +19,10 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -155,17 +157,17 @@ class RouteResult:
 
     def source_lines(self) -> list[str]:
         """Each datum with numbered references, then the references: ``"data X: item [1]"``,
-        ``"[1] citation"``."""
+        ``"[1] citation"``. A source is ``"item: citation; item: citation"`` (items are
+        one-word keys such as ``sigma0`` or ``Mo-99/Tc-99m``) or one citation, which may hold
+        colons and semicolons of its own (it is never cut there)."""
         references: dict[str, int] = {}
         lines = []
         for what, text in self.report.sources.items():
             numbers = []
-            for part in text.split("; "):
-                item, _, citation = part.partition(": ")
-                key = citation or item
-                references.setdefault(key, len(references) + 1)
-                number = references[key]
-                numbers.append(f"{item} [{number}]" if citation else f"[{number}]")
+            for item, citation in _source_parts(text):
+                references.setdefault(citation, len(references) + 1)
+                number = references[citation]
+                numbers.append(f"{item} [{number}]" if item else f"[{number}]")
             lines.append(f"data {what}: {', '.join(numbers)}")
         lines.extend(f"  [{number}] {citation}" for citation, number in references.items())
         return lines
@@ -183,6 +185,19 @@ class RouteResult:
         frame.attrs["unit"] = "Bq"
         frame.attrs["dataset"] = report.dataset
         return frame
+
+
+_SOURCE_ITEM = re.compile(r"([^\s:;]+): (.*)", re.DOTALL)
+
+
+def _source_parts(text: str) -> list[tuple[str, str]]:
+    """``"sigma0: A; branch: B"`` -> ``[("sigma0", "A"), ("branch", "B")]``; text that is not
+    of that form is one citation: ``[("", text)]``."""
+    parts = re.split(r"; (?=[^\s:;]+: )", text)
+    matches = [_SOURCE_ITEM.fullmatch(part) for part in parts]
+    if all(matches):
+        return [(m.group(1), m.group(2)) for m in matches if m is not None]
+    return [("", text)]
 
 
 def _plain(value: object) -> Any:
@@ -282,7 +297,7 @@ def produce(
     parameters: RouteParameters | Mapping[str, object],
     *,
     samples: int | None = None,
-    seed: int = DEFAULT_SEED,
+    seed: int | None = None,
     dataset: str | NuclearDataset = DEFAULT_DATASET,
     detail: bool = False,
 ) -> RouteResult:
@@ -301,8 +316,9 @@ def produce(
         median and 90 % interval of each value (1 to 1,000,000; samples times the events of
         one sample at most :data:`~uncertainty.MAX_SAMPLE_WORK`). ``lu177-online`` puts them
         in its weekly table.
-    seed : int
-        Seed of the samples (>= 0): the same seed gives the same result.
+    seed : int, optional
+        Seed of the samples (>= 0; default :data:`DEFAULT_SEED`): the same seed gives the same
+        result. Only with ``samples`` (without samples nothing is drawn).
     dataset : str or NuclearDataset
         Nuclear dataset (``"radiochain"``, ``"icrp107"``).
     detail : bool
@@ -317,11 +333,20 @@ def produce(
     InputError
         An unknown route (with a did-you-mean), an option the route does not take, a missing,
         unparsable or out-of-range value, a product the route does not make, samples beyond
-        the limits, or a route that does not propagate uncertainties given ``samples``.
+        the limits, a route that does not propagate uncertainties given ``samples``, or a
+        ``seed`` without ``samples``.
     """
     chosen = route if isinstance(route, ProductionRoute) else get_route(route)
     typed = read_parameters(chosen, parameters)
     product = chosen.check_product(getattr(typed, "product", None) or chosen.products[0])
+    if getattr(typed, "product", product) is None:  # say which product, never "—"
+        typed = dataclasses.replace(typed, **{"product": product})
+    if seed is not None and samples is None:
+        raise InputError(
+            "--seed needs --samples (the seed draws the uncertainty samples; without them "
+            "nothing is random)"
+        )
+    seed = DEFAULT_SEED if seed is None else seed
     check_seed(seed)
     if samples is not None:
         check_samples(samples)
