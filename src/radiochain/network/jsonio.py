@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from radiochain.errors import InputError, elide
-from radiochain.files import load_json
+from radiochain.files import _refuse_constant, _unique_pairs, load_json
 from radiochain.network.cells import json_value, table_text
 from radiochain.network.core import Network
 from radiochain.network.meta import network_from_meta, use_dataset
@@ -88,15 +88,37 @@ def _rows(
     return pd.DataFrame(records, dtype=object), places
 
 
-def _payload(path: Path) -> dict[str, Any]:
-    payload = load_json(path, what="network file")
+def _document(text: str | bytes, where: str) -> Any:
+    """The JSON value of ``text`` (bytes: UTF-8, a byte-order mark dropped), read like
+    :func:`radiochain.files.load_json`: NaN, Infinity and a key given twice are refused."""
+    if isinstance(text, bytes):
+        data = text
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            raise InputError(
+                f"{where}: line {line}: byte 0x{data[err.start]:02x} is not UTF-8 text "
+                "(save the file as UTF-8)"
+            ) from None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_pairs)
+    except json.JSONDecodeError as err:
+        raise InputError(
+            f"{where}: line {err.lineno}, column {err.colno}: not valid JSON ({err.msg})"
+        ) from None
+    except ValueError as err:  # the refused constants and repeated keys
+        raise InputError(f"{where}: not valid JSON ({err})") from None
+    except RecursionError:
+        raise InputError(f"{where}: nested too deeply (JSON)") from None
+
+
+def _check_payload(payload: Any, where: str) -> dict[str, Any]:
     if not isinstance(payload, dict):
-        raise InputError(f"{elide(str(path))}: {_SHAPE}, not {_kind(payload)}")
+        raise InputError(f"{where}: {_SHAPE}, not {_kind(payload)}")
     if not any(key in payload for key in TOP_KEYS):
         keys = ", ".join(elide(k, 20) for k in list(payload)[:5]) or "none"
-        raise InputError(
-            f"{elide(str(path))}: {_SHAPE}; it has neither 'network' nor 'tables' (keys: {keys})"
-        )
+        raise InputError(f"{where}: {_SHAPE}; it has neither 'network' nor 'tables' (keys: {keys})")
     return payload
 
 
@@ -120,13 +142,56 @@ def read_json(path: str | Path, *, strict: bool = False, dataset: str | None = N
         that does not parse) are listed by :meth:`Network.validate`, each with its place.
     """
     path = Path(path)
-    file = elide(path.name)
-    payload = _payload(path)
+    payload = _check_payload(load_json(path, what="network file"), elide(str(path)))
+    network = _network(payload, file=elide(path.name), name=path.stem, dataset=dataset)
+    network.origin = path
+    if strict:
+        network.require_valid()
+    return network
+
+
+def parse_json_network(
+    text: str | bytes, *, where: str, strict: bool = False, dataset: str | None = None
+) -> Network:
+    """A network from the text of a JSON document (what :func:`write_json` writes), for
+    callers that hold the document rather than a file (the service reads uploads with it).
+
+    Parameters
+    ----------
+    text : str or bytes
+        The document; bytes are read as UTF-8 (a byte-order mark is dropped).
+    where : str
+        The name problems give for the document, like a file name (``upload.json``): ending
+        in ``.json``, problems name places in it (``upload.json: tables.products[0].
+        dose_activity_bq: ...``). The network's default name is its stem.
+    strict, dataset : as :func:`read_json`.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_json` for a document that is not UTF-8, not JSON, or not a network's
+        shape (and, with ``strict``, a network with errors).
+
+    Examples
+    --------
+    >>> n = parse_json_network(b'{"network": {"name": "demo"}, "tables": {}}', where="d.json")
+    >>> n.name
+    'demo'
+    """
+    file = elide(where)
+    payload = _check_payload(_document(text, file), file)
+    network = _network(payload, file=file, name=Path(where).stem or "network", dataset=dataset)
+    if strict:
+        network.require_valid()
+    return network
+
+
+def _network(payload: dict[str, Any], *, file: str, name: str, dataset: str | None) -> Network:
+    """The network of a checked JSON document; its problems in ``read_problems``."""
     network, problems = network_from_meta(
-        payload.get("network"), default_name=path.stem, file=file, row="network"
+        payload.get("network"), default_name=name, file=file, row="network"
     )
     network.meta_as_read = network.meta()
-    network.origin = path
     use_dataset(network, dataset)
     for key in payload:
         if key not in TOP_KEYS:
@@ -179,8 +244,6 @@ def read_json(path: str | Path, *, strict: bool = False, dataset: str | None = N
         network.keep_cells(table, keyed_cells(schema, raw), frame)
         problems += table_problems
     network.read_problems = problems
-    if strict:
-        network.require_valid()
     return network
 
 
