@@ -14,6 +14,7 @@ from radiochain.network.examples import MAX_SYNTHETIC_HOSPITALS, copy_example, l
 from radiochain.network.plausible import MIN_ACTIVITY_BQ, MIN_TIME_H
 
 PAGE = (Path(__file__).parents[2] / "docs" / "network.md").read_text(encoding="utf-8")
+FLAT = " ".join(PAGE.split())  # the page's words, line breaks as spaces
 WORDS = {"one": 1, "two": 2, "three": 3, "seven": 7}
 
 
@@ -30,7 +31,7 @@ def test_limits_and_floors() -> None:
     hospitals = re.search(r"`--hospitals` 1 to ([\d,]+)", PAGE)
     assert hospitals is not None
     assert _number(hospitals[1]) == MAX_SYNTHETIC_HOSPITALS
-    values = re.search(r"expand to more than ([\d,]+) values", PAGE)
+    values = re.search(r"expand to more than ([\d,]+) values", FLAT)
     assert values is not None
     assert _number(values[1]) == MAX_YAML_VALUES
 
@@ -74,3 +75,55 @@ def test_the_quoted_error_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     message = str(info.value)
     assert message.startswith(quoted[1])
     assert message.endswith(quoted[2])
+
+
+RANGES = {
+    "a dose or prescription above": [
+        ("products", "dose_activity_bq"),
+        ("demand", "prescribed_activity_bq"),
+    ],
+    "output, stock or licence above": [
+        ("processes", "batch_max_bq"),
+        ("producers", "capacity_per_delivery_bq"),
+        ("producers", "capacity_per_week_bq"),
+        ("products", "max_stock_bq"),
+        ("licences", "possession_limit_bq"),
+    ],
+    "a shelf life above": [("products", "shelf_life_h")],
+    "a transit above": [("lanes", "transit_time_h")],
+    "a synthesis above": [("processes", "synthesis_time_h")],
+    "a QC hold above": [("processes", "qc_hold_h")],
+    "a lead time above": [("producers", "lead_time_h")],
+    "a calibration offset beyond": [("products", "calibration_offset_h")],
+    "a cost above": [
+        ("producers", "cost_per_gbq"),
+        ("processes", "cost_per_batch"),
+        ("lanes", "cost_per_shipment"),
+        ("lanes", "cost_per_package"),
+    ],
+    "more than": [("producers", "outage_rate_per_year")],
+    "a mean outage above": [("producers", "outage_duration_mean_d")],
+}
+
+
+def test_the_ranges_the_page_states_are_the_schema_ranges() -> None:
+    from radiochain.network.schema import schemas
+    from radiochain.units import parse_quantity
+
+    text = FLAT[FLAT.index("numbers outside their column's range") :]
+    for words, columns in RANGES.items():
+        found = re.search(re.escape(words) + r" ([\d,.e]+(?: [A-Za-z]+)?)", text)
+        assert found is not None, words
+        quoted = found[1].replace(",", "")
+        for table, column in columns:
+            attr = schemas()[table].attribute(column)
+            bounds = attr.bounds()
+            assert bounds is not None
+            high = bounds[1]
+            if attr.dimension is None:
+                assert float(quoted.split()[0]) == high, (column, quoted)
+                continue
+            value, _ = parse_quantity(quoted, (attr.dimension,))
+            assert value == pytest.approx(
+                high * parse_quantity(f"1 {attr.unit}", (attr.dimension,))[0]
+            )

@@ -43,7 +43,7 @@ CASES = [
     ),
     (
         _set("lanes", 0, "transit_time_h", "-2"),
-        "error: lanes.csv:2: transit_time_h: -2 h is out of range (must be > 0)",
+        "error: lanes.csv:2: transit_time_h: -2 h is out of range (give more than 0, at most 30 d)",
     ),
     (
         _set("lanes", 0, "transit_time_h", "2 parsecs"),
@@ -69,19 +69,20 @@ CASES = [
     ),
     (
         _set("licences", 0, "possession_limit_bq", "5 GBq"),
-        "error: licences.csv:2: possession_limit_bq: 5e+09 Bq is below one dose (6.8e+09 Bq)",
+        "error: licences.csv:2: possession_limit_bq: 5 GBq is below one dose (7.4 GBq) of the "
+        "Lu-177 the site is scheduled to give",
     ),
     (
         _set("processes", 0, "yield", "1.5"),
-        "error: processes.csv:2: yield: 1.5 is out of range (must be in (0, 1])",
+        "error: processes.csv:2: yield: 1.5 is out of range (give more than 0, at most 1)",
     ),
     (
         _set("products", 0, "dose_tolerance", "1"),
-        "dose_tolerance: 1 is out of range (must be in [0, 1))",
+        "dose_tolerance: 1 is out of range (give at least 0, less than 1)",
     ),
     (
         _set("sites", 2, "latitude_deg", "95"),
-        "error: sites.csv:4: latitude_deg: 95 deg is out of range",
+        "error: sites.csv:4: latitude_deg: 95° is out of range (give -90 to 90°)",
     ),
     (
         _set("sites", 2, "kind", "clinic"),
@@ -93,7 +94,7 @@ CASES = [
     ),
     (
         _set("demand", 0, "date", "2026-13-01"),
-        "error: demand.csv:2: date: '2026-13-01' is not a date",
+        "error: demand.csv:2: date: 2026-13-01 is not a day of the calendar (write YYYY-MM-DD)",
     ),
     (
         _set("demand", 0, "earliest_date", "2026-01-07"),
@@ -129,7 +130,8 @@ CASES = [
     ),
     (
         _set("products", 0, "dose_activity_bq", "1 TBq"),
-        "warning: products.csv:2: dose_activity_bq: one dose",
+        "error: products.csv:2: dose_activity_bq: '1 TBq' is out of range (give more than 0, at "
+        "most 100 GBq)",
     ),
     (
         _set("demand", 0, "hospital", "pharmacy"),
@@ -144,7 +146,7 @@ CASES = [
     ),
     (
         _set("demand", 6, "prescribed_activity_bq", "6.8 kBq"),
-        "error: demand.csv:8: prescribed_activity_bq: '6.8 kBq' is 6800 Bq: less than 1 MBq",
+        "error: demand.csv:8: prescribed_activity_bq: '6.8 kBq' is 6.8 kBq: less than 1 MBq",
     ),
     (
         _set("processes", 0, "batch_max_bq", "60"),
@@ -170,7 +172,128 @@ CASES = [
     ),
     (
         _set("processes", 0, "synthesis_time_h", "0.01"),
-        "error: processes.csv:2: synthesis_time_h: '0.01' is 36 s: shorter than a minute",
+        "error: processes.csv:2: synthesis_time_h: '0.01' is 36 s: shorter than a minute, too "
+        "short for a synthesis; surely a unit mistake (a bare number in this column is in hours; "
+        "write the unit, e.g. '120 h', '5 d' or '45 min'; or 0 for none)",
+    ),
+    # values too large to be meant: the ranges of the schema (docs/network-reference.md)
+    (
+        _set("products", 0, "shelf_life_h", "1000 y"),
+        "error: products.csv:2: shelf_life_h: '1000 y' is out of range (give more than 0, at "
+        "most 1 y)",
+    ),
+    (
+        _set("products", 0, "shelf_life_h", "1e308"),
+        "error: products.csv:2: shelf_life_h: 1e308 h is out of range",
+    ),
+    (
+        _set("processes", 0, "synthesis_time_h", "1e308"),
+        "error: processes.csv:2: synthesis_time_h: 1e308 h is out of range (give 0 to 7 d)",
+    ),
+    (
+        _set("processes", 0, "qc_hold_h", "1000 y"),
+        "error: processes.csv:2: qc_hold_h: '1000 y' is out of range (give 0 to 30 d)",
+    ),
+    (
+        _set("products", 0, "calibration_offset_h", "1e308"),
+        "error: products.csv:2: calibration_offset_h: 1e308 h is out of range (give -30 d to 30 d)",
+    ),
+    (
+        _set("products", 0, "calibration_offset_h", "-200"),
+        "error: products.csv:2: calibration_offset_h: -8.333 d: calibrated longer before "
+        "release than its shelf life (5 d), the product expires before it is released (give "
+        "more than -5 d)",
+    ),
+    (
+        _set("lanes", 3, "transit_time_h", "1000 y"),
+        "error: lanes.csv:5: transit_time_h: '1000 y' is out of range (give more than 0, at most "
+        "30 d)",
+    ),
+    (
+        _set("producers", 0, "lead_time_h", "2 y"),
+        "error: producers.csv:2: lead_time_h: '2 y' is out of range (give 0 to 1 y)",
+    ),
+    (
+        _set("producers", 0, "cost_per_gbq", "1e308"),
+        "error: producers.csv:2: cost_per_gbq: 1e308 per GBq is out of range (give 0 to 1e12 "
+        "per GBq)",
+    ),
+    (
+        _set("processes", 0, "cost_per_batch", "1e308"),
+        "error: processes.csv:2: cost_per_batch: 1e308 is out of range (give 0 to 1e12)",
+    ),
+    (
+        _set("lanes", 1, "cost_per_shipment", "1e308"),
+        "error: lanes.csv:3: cost_per_shipment: 1e308 is out of range (give 0 to 1e12)",
+    ),
+    (
+        _set("producers", 0, "outage_rate_per_year", "1e308"),
+        "error: producers.csv:2: outage_rate_per_year: 1e308 per year is out of range (give 0 to "
+        "1000 per year)",
+    ),
+    (
+        _set("producers", 0, "outage_rate_per_year", "-2"),
+        "error: producers.csv:2: outage_rate_per_year: -2 per year is out of range",
+    ),
+    (
+        _set("producers", 0, "outage_duration_mean_d", "1e308"),
+        "error: producers.csv:2: outage_duration_mean_d: 1e308 d is out of range (give 0 to 10 y)",
+    ),
+    (
+        _set("producers", 0, "capacity_per_delivery_bq", "1e30 GBq"),
+        "error: producers.csv:2: capacity_per_delivery_bq: '1e30 GBq' is out of range (give 0 to "
+        "10 PBq)",
+    ),
+    (
+        _set("processes", 0, "batch_max_bq", "1e30 GBq"),
+        "error: processes.csv:2: batch_max_bq: '1e30 GBq' is out of range",
+    ),
+    (
+        _set("licences", 0, "possession_limit_bq", "1e30 GBq"),
+        "error: licences.csv:2: possession_limit_bq: '1e30 GBq' is out of range",
+    ),
+    (
+        _set("products", 0, "dose_activity_bq", "1e30 GBq"),
+        "error: products.csv:2: dose_activity_bq: '1e30 GBq' is out of range",
+    ),
+    (
+        _set("processes", 0, "daily_slots", "0"),
+        "error: processes.csv:2: daily_slots: 0 per day is out of range (give at least 1 per day)",
+    ),
+    # a prescription is a dose: the same checks as the product's
+    (
+        _set("demand", 6, "prescribed_activity_bq", "25 GBq"),
+        "error: demand.csv:8: prescribed_activity_bq: 25 GBq is above the possession limit of "
+        "'hospital-c' for Lu-177 (20 GBq, licences.csv:2) (lower the prescription, raise the "
+        "limit or move the appointment)",
+    ),
+    (
+        _set("demand", 6, "prescribed_activity_bq", "1 TBq"),
+        "error: demand.csv:8: prescribed_activity_bq: '1 TBq' is out of range (give more than 0, "
+        "at most 100 GBq)",
+    ),
+    (
+        _set("demand", 6, "prescribed_activity_bq", "1e30 GBq"),
+        "error: demand.csv:8: prescribed_activity_bq: '1e30 GBq' is out of range",
+    ),
+    # one hint each; plain numbers said in words
+    (
+        _set("processes", 0, "batch_max_bq", "60 GBq/h"),
+        "error: processes.csv:2: batch_max_bq: cannot read '60 GBq/h' as activity (write a number "
+        "and a unit, e.g. '7.4 GBq')",
+    ),
+    (
+        _set("demand", 6, "prescribed_activity_bq", "6_800 MBq"),
+        "error: demand.csv:8: prescribed_activity_bq: cannot read '6_800 MBq' as activity (write "
+        "a number and a unit, e.g. '7.4 GBq')",
+    ),
+    (
+        _set("processes", 0, "yield", "95 %"),
+        "error: processes.csv:2: yield: '95 %' is not a number (write 0.95 for 95 %)",
+    ),
+    (
+        _set("sites", 0, "name", "Reac\x00tor"),
+        "error: sites.csv:2: name: holds the control character U+0000 (remove it",
     ),
 ]
 
@@ -179,6 +302,8 @@ CASES = [
 def test_rule(tmp_path: Path, edit: Edit, expected: str) -> None:
     problems = broken(tmp_path, edit)
     assert any(expected in p for p in problems), "\n".join(problems)
+    assert all(p.count("(e.g.") + p.count(", e.g.") <= 1 for p in problems), problems
+    assert not [p for p in problems if " 1/" in p or "e+" in p], problems
 
 
 def test_unreached_site_is_a_warning(tmp_path: Path) -> None:
@@ -276,7 +401,7 @@ def test_strict_reading_refuses_a_network_with_errors(tmp_path: Path) -> None:
     message = str(info.value)
     assert isinstance(info.value, InputError)
     assert info.value.exit_code == 2
-    assert "the network has 2 error(s), first: sites.csv:4: latitude_deg: 95 deg" in message
+    assert "the network has 2 error(s), first: sites.csv:4: latitude_deg: 95°" in message
     assert f"radiochain network validate {folder}" in message or "…" in message
     assert "\n" not in message
     assert len(message) <= 300
@@ -287,9 +412,9 @@ def test_strict_reading_refuses_a_network_with_errors(tmp_path: Path) -> None:
 
 def test_strict_reading_passes_warnings(tmp_path: Path) -> None:
     folder = copy_example("tiny", tmp_path / "net")
-    text = (folder / "products.csv").read_text(encoding="utf-8")
-    (folder / "products.csv").write_text(text.replace("7.4 GBq", "1 TBq"), encoding="utf-8")
-    network = read_network(folder, strict=True)  # a dose above A2 is a warning
+    text = (folder / "demand.csv").read_text(encoding="utf-8")
+    (folder / "demand.csv").write_text(text.replace("a02,hospital-a,", "a02,pharmacy,"))
+    network = read_network(folder, strict=True)  # demand at a radiopharmacy is a warning
     assert network.require_valid().warnings
 
 
@@ -355,3 +480,69 @@ def test_line_numbers_count_blank_lines_and_duplicate_columns_are_named(tmp_path
     problems = [str(p) for p in read_network(folder).validate()]
     assert any(p.startswith("demand.csv:5: hospital: unknown site 'hospital-zz'") for p in problems)
     assert any(p.startswith("lanes.csv:1: transit_time_h: column appears twice") for p in problems)
+
+
+def _ac225(tables: dict[str, pd.DataFrame]) -> None:
+    """The tiny network making Ac-225-PSMA (A2 of Ac-225: 6 GBq, 49 CFR 173.435)."""
+    tables["products"].loc[0, "nuclide"] = "Ac-225"
+    tables["products"].loc[0, "dose_activity_bq"] = "8 MBq"
+    tables["producers"].loc[0, "nuclide"] = "Ac-225"
+    tables["licences"].loc[0, "nuclide"] = "Ac-225"
+
+
+def test_a_prescription_above_a2_is_a_warning_at_its_appointment(tmp_path: Path) -> None:
+    def edit(tables: dict[str, pd.DataFrame]) -> None:
+        _ac225(tables)
+        tables["demand"].loc[6, "prescribed_activity_bq"] = "10 GBq"
+        tables["licences"].loc[0, "possession_limit_bq"] = "50 GBq"
+
+    problems = broken(tmp_path, edit)
+    assert problems == [
+        "warning: demand.csv:8: prescribed_activity_bq: 10 GBq exceeds the A2 value of Ac-225 "
+        "(6 GBq) (it cannot travel in a Type A package; plan a Type B package)"
+    ]
+
+
+def test_a_product_dose_above_a2_is_a_warning(tmp_path: Path) -> None:
+    def edit(tables: dict[str, pd.DataFrame]) -> None:
+        _ac225(tables)
+        tables["products"].loc[0, "dose_activity_bq"] = "7 GBq"
+        tables["demand"].loc[6, "prescribed_activity_bq"] = ""
+        tables["licences"].loc[0, "possession_limit_bq"] = "50 GBq"
+
+    problems = broken(tmp_path, edit)
+    assert problems == [
+        "warning: products.csv:2: dose_activity_bq: one dose (7 GBq) exceeds the A2 value of "
+        "Ac-225 (6 GBq) (it cannot travel in a Type A package; plan a Type B package)"
+    ]
+
+
+def test_every_dose_a_hospital_gives_must_fit_its_licence(tmp_path: Path) -> None:
+    """A licence below the largest dose scheduled is an error, not only below the smallest:
+    hospital-c gives 7.4 GBq (the product's dose, a06) and 6.8 GBq (prescribed, a07)."""
+    problems = broken(tmp_path, _set("licences", 0, "possession_limit_bq", "7 GBq"))
+    errors = [p for p in problems if p.startswith("error")]
+    assert errors == [
+        "error: licences.csv:2: possession_limit_bq: 7 GBq is below one dose (7.4 GBq) of the "
+        "Lu-177 the site is scheduled to give (raise the limit or move the demand)"
+    ]
+
+
+def test_a_synthesis_time_of_zero_means_none(tmp_path: Path) -> None:
+    """0 is no unit mistake (a product dispensed as delivered); 0.001 h (3.6 s) is."""
+    assert not broken(tmp_path / "zero", _set("processes", 0, "synthesis_time_h", "0"))
+    problems = broken(tmp_path / "small", _set("processes", 0, "synthesis_time_h", "0.001"))
+    assert len(problems) == 1
+    assert "'0.001' is 3.6 s: shorter than a minute" in problems[0]
+    assert problems[0].endswith("; or 0 for none)")
+
+
+def test_ranges_hold_the_bundled_examples_and_the_synthetic_network() -> None:
+    """The ranges are above anything real: every value of the bundled examples and of a
+    generated network is inside them (the examples validate clean is the other half)."""
+    from radiochain.network.examples import bundled_examples, synthetic_network
+    from radiochain.network.validate import check_bounds
+
+    networks = [load_example(name) for name in bundled_examples()]
+    for network in [*networks, synthetic_network(500, seed=3)]:
+        assert check_bounds(network) == []

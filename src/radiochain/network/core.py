@@ -117,6 +117,22 @@ class Network:
         self.cells[table] = cells
         self.as_read[table] = typed.copy()
 
+    def written(self, table: str, name: object, column: str) -> str | None:
+        """The text of a cell as the user wrote it (stripped), or None when it is blank or
+        not known (a row added in code with a number)."""
+        cells = self.cells.get(table)
+        if cells is None or column not in cells.columns or name not in cells.index:
+            return None
+        text = cells.at[name, column]
+        return text.strip() if isinstance(text, str) and text.strip() else None
+
+    def table_place(self, table: str) -> str:
+        """Where a whole table is, for a message about it: ``demand.csv`` for a folder,
+        ``net.json: tables.demand`` for a JSON file (e.g. ``f"{n.table_place('demand')} is
+        empty"``)."""
+        place = self.place(table)
+        return f"{place.file}: {place.table_row}" if place.table_row else place.file
+
     @staticmethod
     def schema(table: str) -> TableSchema:
         """Schema of a table."""

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from radiochain.errors import InputError, elide
+from radiochain.errors import InputError, elide, elide_path
 from radiochain.files import read_text
 from radiochain.network.cells import table_text
 from radiochain.network.core import META_FILE, Network
 from radiochain.network.jsonio import read_json, write_json
 from radiochain.network.meta import network_from_meta, read_meta_file, use_dataset
 from radiochain.network.parse import keyed_cells, parse_table
-from radiochain.network.problems import Place, Problem
+from radiochain.network.problems import Place, Problem, split_hint
 from radiochain.network.schema import schemas
 
 __all__ = [
@@ -71,9 +71,10 @@ def read_table_csv(
             starts.append(start)
     except InputError as err:
         message = str(err)
-        for prefix in (f"table file {elide(str(file))}: ", f"{elide(str(file))}: "):
-            message = message.removeprefix(prefix)
-        return pd.DataFrame(), [], [Problem("error", name, None, "", message)]
+        for shown_path in (elide_path(file), elide(str(file))):
+            for prefix in (f"table file {shown_path}: ", f"{shown_path}: "):
+                message = message.removeprefix(prefix)
+        return pd.DataFrame(), [], [Problem("error", name, None, "", *split_hint(message))]
     except csv.Error as err:
         return (
             pd.DataFrame(),
@@ -89,9 +90,24 @@ def read_table_csv(
                 )
             ],
         )
-    if header is None:
-        return pd.DataFrame(), [], problems
-    names = [h.strip() for h in header]
+    names = [h.strip() for h in header or []]
+    if not any(names):
+        empty = "is empty" if not text.strip() else "has no header row"
+        return (
+            pd.DataFrame(),
+            [],
+            [
+                Problem(
+                    "error",
+                    name,
+                    None,
+                    "",
+                    empty,
+                    "a table file starts with its header row; delete the file if the table "
+                    "has no rows",
+                )
+            ],
+        )
     keep: list[int] = []
     seen: set[str] = set()
     for k, column in enumerate(names):
@@ -163,6 +179,12 @@ def _network_path(path: str | Path) -> Path:
     return given
 
 
+def _present(path: Path) -> bool:
+    """Something is at ``path``: a file, or what must be named as not one (a folder, a FIFO,
+    a device, a link to nothing or a loop of links)."""
+    return path.is_symlink() or path.exists()
+
+
 def read_network(path: str | Path, *, strict: bool = False, dataset: str | None = None) -> Network:
     """Read a network folder (or a ``.json`` file written by :func:`write_json`).
 
@@ -189,8 +211,8 @@ def read_network(path: str | Path, *, strict: bool = False, dataset: str | None 
     folder = _network_path(path)
     if folder.is_file():
         return read_json(folder, strict=strict, dataset=dataset)
-    if not (folder / META_FILE).is_file() and not any(
-        (folder / s.file).is_file() for s in schemas().values()
+    if not _present(folder / META_FILE) and not any(
+        _present(folder / s.file) for s in schemas().values()
     ):
         raise InputError(
             f"{elide(str(path))}: not a network folder (no {META_FILE} and no table files; "
@@ -198,7 +220,7 @@ def read_network(path: str | Path, *, strict: bool = False, dataset: str | None 
         )
     meta, meta_text, problems = read_meta_file(folder)
     network, meta_problems = network_from_meta(
-        meta, default_name=folder.resolve().name or "network"
+        meta, default_name=folder.resolve().name or "network", require_timezone=not problems
     )
     problems += meta_problems
     network.meta_text = meta_text
@@ -207,9 +229,9 @@ def read_network(path: str | Path, *, strict: bool = False, dataset: str | None 
     use_dataset(network, dataset)
     for table, schema in schemas().items():
         file = folder / schema.file
-        if not file.is_file():
+        if not _present(file):
             continue
-        raw, record_lines, read_problems = read_table_csv(file)
+        raw, record_lines, read_problems = read_table_csv(file)  # a folder, FIFO... too
         problems += read_problems
         frame, lines, table_problems = parse_table(
             schema, raw, network.dataset, line_numbers=record_lines

@@ -12,10 +12,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from radiochain.errors import DataError, InputError, elide
+from radiochain.errors import DataError, InputError, elide, elide_path
 from radiochain.files import parse_yaml, read_text
 from radiochain.network.core import META_FILE, Network
-from radiochain.network.problems import Problem
+from radiochain.network.problems import Problem, split_hint
 from radiochain.physics.datasets import DEFAULT_DATASET, get_dataset
 
 TEXT_KEYS = ("name", "description", "timezone", "nuclear_dataset")
@@ -35,7 +35,7 @@ def read_meta_file(folder: Path) -> tuple[Any, str | None, list[Problem]]:
     """The parsed ``network.yaml`` of ``folder``, its text, and the problems of reading it
     (missing, not UTF-8, YAML syntax with line and column, alias bombs), as problems."""
     path = folder / META_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return (
             {},
             None,
@@ -55,8 +55,9 @@ def read_meta_file(folder: Path) -> tuple[Any, str | None, list[Problem]]:
         return parse_yaml(text, where=META_FILE), text, []
     except InputError as err:
         message = str(err)
-        for prefix in (f"network file {elide(str(path))}: ", f"{elide(str(path))}: "):
-            message = message.removeprefix(prefix)
+        for shown in (elide_path(path), elide(str(path))):
+            for prefix in (f"network file {shown}: ", f"{shown}: "):
+                message = message.removeprefix(prefix)
         return (
             {},
             None,
@@ -76,7 +77,12 @@ def _plain(value: Any) -> Any:
 
 
 def network_from_meta(
-    meta: Any, *, default_name: str, file: str = META_FILE, row: str | None = None
+    meta: Any,
+    *,
+    default_name: str,
+    file: str = META_FILE,
+    row: str | None = None,
+    require_timezone: bool = True,
 ) -> tuple[Network, list[Problem]]:
     """An empty network from metadata, and the problems of the metadata.
 
@@ -89,6 +95,9 @@ def network_from_meta(
     file, row : str
         Where the metadata is, for messages: ``network.yaml``, or the JSON file and
         ``"network"``.
+    require_timezone : bool
+        A missing ``timezone`` is an error (the tables' local times mean nothing without it);
+        False when the metadata file could not be read at all (that is the problem).
     """
     problems: list[Problem] = []
 
@@ -118,8 +127,24 @@ def network_from_meta(
     try:
         get_dataset(dataset)
     except DataError as err:
-        problem("error", "nuclear_dataset", str(err), "use 'radiochain' or 'icrp107'")
+        problem("error", "nuclear_dataset", *split_hint(str(err)))
         dataset = DEFAULT_DATASET
+    if (
+        "timezone" not in values
+        and require_timezone
+        and not any(p.field == "timezone" for p in problems)
+    ):
+        example = (
+            'write "timezone": "Asia/Shanghai" in "network"'
+            if file.lower().endswith(".json")
+            else "write e.g. 'timezone: Asia/Shanghai'"
+        )
+        problem(
+            "error",
+            "timezone",
+            "is missing: the local times of the tables mean nothing without it",
+            f"{example}, the IANA zone of the network's sites",
+        )
     network = Network(
         name=values.get("name", default_name),
         description=values.get("description", ""),

@@ -10,16 +10,16 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from datetime import date, time
+from datetime import time
 
 import numpy as np
 import pandas as pd
 
 from radiochain.errors import RadiochainError, elide
-from radiochain.network.problems import Place, Problem
+from radiochain.network.problems import Place, Problem, split_hint
 from radiochain.network.schema import Attribute, TableSchema
 from radiochain.physics.datasets import NuclearDataset
-from radiochain.units import parse_quantity, unit_factor
+from radiochain.units import parse_date, parse_quantity, unit_factor
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAY_INDEX = {d.lower(): i for i, d in enumerate(WEEKDAYS)}
@@ -90,20 +90,22 @@ def parse_times(text: str) -> tuple[time, ...]:
     return tuple(sorted(parse_time(p) for p in re.split(r"[;,\s]+", text.strip()) if p))
 
 
-def _unparsable(values: pd.Series, check: Callable[[str], object]) -> list[tuple[str, str]]:
-    """(row name, cell) of the non-empty cells that ``check`` rejects (each distinct text is
-    checked once: a column of 10,000 rows holds a handful of times or weekdays)."""
-    rejected = set()
+def _unparsable(values: pd.Series, check: Callable[[str], object]) -> list[tuple[str, str, str]]:
+    """(row name, cell, the check's message) of the non-empty cells that ``check`` rejects
+    (each distinct text is checked once: a column of 10,000 rows holds a handful of times or
+    weekdays)."""
+    rejected: dict[str, str] = {}
     for value in values.unique():
         if value == "":
             continue
         try:
             check(value)
-        except (ValueError, RadiochainError):
-            rejected.add(value)
+        except (ValueError, RadiochainError) as err:
+            rejected[value] = str(err)
     if not rejected:
         return []
-    return [(str(name), value) for name, value in values[values.isin(rejected)].items()]
+    bad = values[values.isin(list(rejected))]
+    return [(str(name), value, rejected[value]) for name, value in bad.items()]
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -154,25 +156,16 @@ def _parse_cells(
         for name, cell in leftover.items():
             if dimension is None:
                 failures.append(
-                    (
-                        str(name),
-                        cell,
-                        f"{elide(cell)!r} is not a number",
-                        f"write a number in {attr.unit or 'plain units'}",
-                    )
+                    (str(name), cell, f"{elide(cell)!r} is not a number", _plain(attr, cell))
                 )
                 continue
             try:
                 value, _ = parse_quantity(cell, (dimension,), what=attr.name)
                 converted[str(name)] = value / unit_factor(attr.unit, dimension)
             except RadiochainError as err:
+                message, hint = split_hint(str(err).removeprefix(f"{attr.name}: "))
                 failures.append(
-                    (
-                        str(name),
-                        cell,
-                        _short(str(err).split(": ", 1)[-1], cell),
-                        f"e.g. '{_example(attr)}'",
-                    )
+                    (str(name), cell, _short(message, cell), hint or f"e.g. '{_example(attr)}'")
                 )
         if converted:
             numbers.update(pd.Series(converted, dtype=float))
@@ -201,7 +194,7 @@ def _parse_cells(
             )
         return result, failures
     checks: dict[str, Callable[[str], object]] = {
-        "date": date.fromisoformat,
+        "date": lambda cell: parse_date(cell, what=attr.name),
         "time": parse_time,
         "times": parse_times,
         "days": parse_days,
@@ -215,7 +208,12 @@ def _parse_cells(
         }[kind]
         bad = _unparsable(text, checks[kind])
         what = expected.split(" like")[0]
-        failures += [(n, v, f"{elide(v)!r} is not {what}", f"write {expected}") for n, v in bad]
+        for name, cell, error in bad:
+            if kind == "date":  # parse_date says what is wrong: the form, the day, the range
+                message, hint = split_hint(error.removeprefix(f"{attr.name}: "))
+                failures.append((name, cell, _short(message, cell), hint))
+            else:
+                failures.append((name, cell, f"{elide(cell)!r} is not {what}", f"write {expected}"))
         return text.where(~text.index.isin([b[0] for b in bad]), ""), failures
     if kind == "enum":
         bad_enum = text[(text != "") & ~text.isin(attr.choices)]
@@ -244,6 +242,32 @@ def _parse_cells(
 def _short(message: str, cell: str) -> str:
     """A message that quotes a cell, with a long cell elided (one short line)."""
     return elide(message.replace(cell, elide(cell)) if len(cell) > 60 else message, 200)
+
+
+_PERCENT = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*%\s*", re.ASCII)
+
+
+def _plain(attr: Attribute, cell: str) -> str:
+    """How to write a plain number in a column without a unit of time, activity or mass:
+    ``write 0.1 for 10 %`` where a share was written with %, else the column's unit in words."""
+    percent = _PERCENT.fullmatch(cell)
+    if percent and attr.unit == "1":
+        return f"write {float(percent[1]) / 100:g} for {percent[1]} %"
+    example = {"1": "0.95", "1/y": "2", "deg": "31.2", "km": "120"}.get(attr.unit, "12")
+    unit = _PLAIN_UNIT.get(attr.unit, f" in {attr.unit}" if attr.unit else "")
+    return f"write a plain number{unit}, e.g. {example}"
+
+
+_PLAIN_UNIT = {
+    "1": "",
+    "1/d": " (per day)",
+    "1/wk": " (per week)",
+    "1/y": " (per year)",
+    "deg": " of degrees",
+    "km": " of km",
+    "CNY": " (in the network's currency)",
+    "CNY/GBq": " (in the network's currency per GBq)",
+}
 
 
 def _example(attr: Attribute) -> str:

@@ -4,7 +4,9 @@ A column whose unit is Bq takes a bare number in Bq — that is what its header 
 ``dose_activity_bq = 7.4`` reads as 7.4 Bq. No radiopharmaceutical dose, batch, delivery or
 licence is below 1 MBq, and no shelf life, transit or synthesis is shorter than a minute, so
 such a value is an error that says what was probably meant (``did you mean '7.4 GBq'?``)
-instead of a plan that doses patients with 7.4 Bq.
+instead of a plan that doses patients with 7.4 Bq. (A synthesis time of 0 is no unit mistake:
+it means the process has none.) Values too large to be meant are refused by the ranges of the
+schema (:meth:`~radiochain.network.schema.Attribute.bounds`).
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ from radiochain.errors import elide
 from radiochain.network.core import Network
 from radiochain.network.problems import Problem
 from radiochain.physics.transport import a2_value
+from radiochain.units import format_quantity
 
 MIN_ACTIVITY_BQ = 1e6
 """Smallest activity any dose, batch, delivery, stock or licence limit can be [Bq] (1 MBq:
 diagnostic doses are tens to hundreds of MBq, therapy doses GBq; Ac-225 therapy ~8 MBq)."""
 
 MIN_TIME_H = 1.0 / 60.0
-"""Shortest shelf life, transit or synthesis that can be meant [h] (one minute)."""
+"""Shortest shelf life, transit or synthesis that can be meant [h] (one minute; a synthesis
+time of 0 means none: a product dispensed as delivered)."""
 
 LARGEST_SUGGESTED_BQ = 1e14
 """Largest activity a suggestion may propose [Bq] (100 TBq, a reactor's weekly output)."""
@@ -41,6 +45,7 @@ class Rule:
     column: str
     what: str
     dose: bool = False  # a patient dose: also at most the nuclide's A2 when suggesting
+    zero_ok: bool = False  # 0 means none (a process without synthesis)
 
 
 RULES = (
@@ -54,17 +59,8 @@ RULES = (
     Rule("products", "max_stock_bq", "a stock"),
     Rule("products", "shelf_life_h", "a shelf life"),
     Rule("lanes", "transit_time_h", "a transit"),
-    Rule("processes", "synthesis_time_h", "a synthesis"),
+    Rule("processes", "synthesis_time_h", "a synthesis", zero_ok=True),
 )
-
-
-def _text(network: Network, table: str, name: object, column: str) -> str | None:
-    """The cell as the user wrote it, when known."""
-    cells = network.cells.get(table)
-    if cells is None or column not in cells.columns or name not in cells.index:
-        return None
-    text = cells.at[name, column]
-    return str(text).strip() if isinstance(text, str) and text.strip() else None
 
 
 def _activity_hint(number: float, ceiling: float) -> str:
@@ -89,7 +85,7 @@ def _nuclide_a2(network: Network, rule: Rule, name: object) -> float | None:
 
 
 def _activity_problem(network: Network, rule: Rule, name: object, value: float) -> Problem:
-    text = _text(network, rule.table, name, rule.column)
+    text = network.written(rule.table, name, rule.column)
     match = _NUMBER.match(text) if text else None
     number = float(match[1]) if match else value
     ceiling = LARGEST_SUGGESTED_BQ
@@ -97,7 +93,8 @@ def _activity_problem(network: Network, rule: Rule, name: object, value: float) 
         a2 = _nuclide_a2(network, rule, name)
         ceiling = min(1e11, a2 if a2 is not None else math.inf)
     bare = text is not None and match is not None and match.end() == len(text)
-    said = f"'{elide(text)}' is {value:g} Bq" if text else f"{value:g} Bq is"
+    quantity = format_quantity(value, "activity")
+    said = f"'{elide(text)}' is {quantity}" if text else f"{quantity} is"
     said += " (a bare number in this column is in Bq)" if bare else ""
     place = network.place(rule.table)
     return Problem(
@@ -111,16 +108,20 @@ def _activity_problem(network: Network, rule: Rule, name: object, value: float) 
 
 
 def _time_problem(network: Network, rule: Rule, name: object, value_h: float) -> Problem:
-    text = _text(network, rule.table, name, rule.column)
-    said = f"'{elide(text)}' is {value_h * 3600:.3g} s" if text else f"{value_h * 3600:.3g} s is"
+    text = network.written(rule.table, name, rule.column)
+    quantity = format_quantity(value_h * 3600, "time")
+    said = f"'{elide(text)}' is {quantity}" if text else f"{quantity} is"
     place = network.place(rule.table)
+    hint = (
+        "a bare number in this column is in hours; write the unit, e.g. '120 h', '5 d' or '45 min'"
+    )
     return Problem(
         "error",
         place.file,
         place.row(name),
         rule.column,
         f"{said}: shorter than a minute, too short for {rule.what}; surely a unit mistake",
-        "a bare number in this column is in hours; write the unit, e.g. '120 h', '5 d' or '45 min'",
+        hint + ("; or 0 for none" if rule.zero_ok else ""),
     )
 
 

@@ -3,11 +3,39 @@ right, in the form ``file:row: field: what is wrong (what would be right)``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Level = Literal["error", "warning"]
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+"""Control characters no cell or key holds on purpose (a NUL byte, an escape sequence...);
+tabs and line breaks are text."""
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters written as escapes (``\\x00``), so that a message
+    never sends a NUL byte or an escape sequence to the terminal."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
+def split_hint(message: str) -> tuple[str, str]:
+    """A message ending in a parenthesised hint, as (what is wrong, what would be right):
+    ``"cannot read 'x' as time (write e.g. '120 h')"`` gives ``("cannot read 'x' as time",
+    "write e.g. '120 h'")``; a message without one gives ``(message, "")``."""
+    text = message.rstrip()
+    if not text.endswith(")"):
+        return message, ""
+    depth = 0
+    for k in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[k], 0)
+        if depth == 0:
+            if k > 1 and text[k - 1] == " ":
+                return text[: k - 1], text[k + 1 : -1]
+            return message, ""
+    return message, ""
 
 
 @dataclass(frozen=True)
@@ -48,7 +76,7 @@ class Problem:
         else:
             where = self.file if self.row is None else f"{self.file}:{self.row}"
             what = f"{self.field}: {self.message}" if self.field else self.message
-        text = f"{where}: {what}" + (f" ({self.hint})" if self.hint else "")
+        text = visible(f"{where}: {what}" + (f" ({self.hint})" if self.hint else ""))
         lines = text.splitlines()  # a cell or key may hold a line break: one line, always
         return " ".join(lines) if len(lines) > 1 else text
 

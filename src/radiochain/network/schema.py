@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from radiochain.physics.datasets import bundled_data_path
-from radiochain.units import Dimension
+from radiochain.units import Dimension, format_number, format_quantity, parse_quantity, unit_factor
 
 _DIMENSION_OF_UNIT: dict[str, Dimension] = {
     "Bq": "activity",
@@ -84,29 +84,94 @@ class Attribute:
         """Physical dimension for unit parsing (``activity``, ``time``, ``mass``) or None."""
         return _DIMENSION_OF_UNIT.get(self.unit)
 
-    def bounds(self) -> tuple[float, float, bool, bool] | None:
-        """(low, high, low_inclusive, high_inclusive) from :attr:`constraint`, or None."""
+    @property
+    def unit_words(self) -> str:
+        """The unit as words after a plain number: ``' per year'`` for ``1/y``, ``''`` for a
+        pure number or a currency, ``' h'`` for hours."""
+        return _UNIT_WORDS.get(self.unit, f" {self.unit}" if self.unit else "")
+
+    def _endpoints(self) -> tuple[str, str, bool, bool] | None:
+        """The constraint as (low, high, low inclusive, high inclusive) texts ('' = none)."""
         c = self.constraint.strip()
         if not c:
             return None
         if c.startswith(">="):
-            return float(c[2:]), math.inf, True, False
+            return c[2:].strip(), "", True, False
         if c.startswith(">"):
-            return float(c[1:]), math.inf, False, False
-        match = re.fullmatch(r"([\[(])\s*([-\d.e]+)\s*,\s*([-\d.e]+)\s*([\])])", c)
+            return c[1:].strip(), "", False, False
+        match = _RANGE.fullmatch(c)
         if match is None:
             raise ValueError(f"bad constraint {c!r} for attribute {self.name!r}")
-        return float(match[2]), float(match[3]), match[1] == "[", match[4] == "]"
+        return match[2], match[3], match[1] == "[", match[4] == "]"
+
+    def _value(self, text: str) -> float:
+        """An endpoint in the column's unit: a plain number, or a quantity such as ``1 y``
+        in a column of a time, activity or mass."""
+        try:
+            return float(text)
+        except ValueError:
+            dimension = self.dimension
+            if dimension is None:
+                raise ValueError(f"bad bound {text!r} for attribute {self.name!r}") from None
+            value, _ = parse_quantity(text, (dimension,), what=self.name)
+            return value / unit_factor(self.unit, dimension)
+
+    def bounds(self) -> tuple[float, float, bool, bool] | None:
+        """(low, high, low_inclusive, high_inclusive) from :attr:`constraint` in the column's
+        unit, or None."""
+        ends = self._endpoints()
+        if ends is None:
+            return None
+        low, high, low_in, high_in = ends
+        return self._value(low), self._value(high) if high else math.inf, low_in, high_in
+
+    def _shown(self, text: str, unit: bool = True) -> str:
+        """An endpoint for people: as written, with the column's unit after a plain number
+        other than 0 (``1000 per year``, ``0``), unless ``unit`` is False."""
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return text + self.unit_words if unit and number != 0 else text
 
     def describe_bounds(self) -> str:
-        """Text such as ``'>= 0'`` or ``'in (0, 1]'`` for messages."""
-        b = self.bounds()
-        if b is None:
+        """The allowed range in words, for messages and the reference page: ``at least 0``,
+        ``more than 0, at most 1 y``, ``0 to 1000 per year``."""
+        ends = self._endpoints()
+        if ends is None:
             return ""
-        low, high, low_in, high_in = b
-        if math.isinf(high):
-            return f"{'>=' if low_in else '>'} {low:g}"
-        return f"in {'[' if low_in else '('}{low:g}, {high:g}{']' if high_in else ')'}"
+        low, high, low_in, high_in = ends
+        if not high:
+            return f"{'at least' if low_in else 'more than'} {self._shown(low)}"
+        if low_in and high_in:
+            return f"{self._shown(low, unit=False)} to {self._shown(high)}"
+        first = f"{'at least' if low_in else 'more than'} {self._shown(low, unit=False)}"
+        return f"{first}, {'at most' if high_in else 'less than'} {self._shown(high)}"
+
+    def format_value(self, value: float) -> str:
+        """A value of the column for a message, with its unit: ``1000 y``, ``25 GBq``,
+        ``2 per year``; never ``2e+10 Bq``."""
+        dimension = self.dimension
+        if dimension is not None:
+            base = value * unit_factor(self.unit, dimension)
+            if math.isfinite(base):
+                return format_quantity(base, dimension)
+        return format_number(value) + self.unit_words
+
+
+_RANGE = re.compile(r"([\[(])\s*([^,]+?)\s*,\s*([^,]+?)\s*([\])])")
+
+_UNIT_WORDS = {
+    "1": "",
+    "1/d": " per day",
+    "1/wk": " per week",
+    "1/y": " per year",
+    "deg": "°",
+    "CNY": "",
+    "CNY/GBq": " per GBq",
+}
+"""How a plain number of a column is said in a message (costs are in the network's
+currency, whatever the column's header calls it)."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +229,47 @@ def schemas() -> dict[str, TableSchema]:
     return result
 
 
+RANGES_TEXT = (
+    "## Ranges",
+    "",
+    "Every number must lie in the range of its column (`allowed` below; a value outside is an",
+    "error of `radiochain network validate`, and `plan`, `simulate` and `network show` refuse",
+    "the network with exit code 2). The upper bounds are far above anything real, so a value",
+    "beyond one is a typing or unit mistake, never a network to plan:",
+    "",
+    "- **a dose** (`dose_activity_bq`, `prescribed_activity_bq`): at most 100 GBq. The largest",
+    "  single administrations in nuclear medicine, high-activity I-131 therapies, reach a few",
+    "  tens of GBq (I-131-mIBG at up to 666 MBq/kg in neuroblastoma: EANM guideline,",
+    "  Giammarile et al., Eur. J. Nucl. Med. Mol. Imaging 35 (2008) 1039); Lu-177",
+    "  radioligands are 7.4 GBq a cycle. A dose or prescription is also checked against the",
+    "  hospital's licence for its nuclide and, as a warning, against the nuclide's A2",
+    "  (IAEA SSR-6; e.g. 6 GBq for Ac-225).",
+    "- **activities of batches, deliveries, weekly output, stocks and licences**: at most",
+    "  10 PBq. The world's weekly Mo-99 need is about 10,000 six-day Ci, some 0.4 PBq",
+    "  (OECD-NEA, *The Supply of Medical Radioisotopes*); no radiopharmaceutical site holds",
+    "  more than a fraction of it.",
+    "- **shelf life**: at most 1 y. Radiopharmaceuticals keep hours to weeks (Lu-177-PSMA",
+    "  120 h, Ra-223 dichloride 28 d); the longest-lived product a network ships, a Ge-68/Ga-68",
+    "  generator, is used for about a year.",
+    "- **transit**: at most 30 d door to door (international air freight of radioactive",
+    "  goods takes days); **synthesis**: at most 7 d (the longest radiochemical separations,",
+    "  such as Lu-177 from Yb-176 or Ac-225 from Th-229, take days); **QC hold**: at most",
+    "  30 d (a sterility test takes 14 d, Ph. Eur. 2.6.1); **lead time** from order to",
+    "  delivery: at most 1 y.",
+    "- **calibration offset**: -30 d to 30 d from release (products are calibrated at release",
+    "  or days after it, e.g. Ra-223 dichloride at a reference date within its 28-d shelf",
+    "  life); a calibration so far before release that the product expires before it is",
+    "  released is an error too.",
+    "- **costs** (per GBq, batch, shipment, package): at most 1e12 in the network's currency:",
+    "  more than any batch or shipment costs even in the currencies of the smallest unit.",
+    "- **unplanned outages** of a producer: at most 1,000 a year, mean duration at most 10 y,",
+    "  coefficient of variation at most 20 (the limits of a scenario file, docs/simulation.md).",
+    "- **distance**: at most 40,075 km (the Earth's circumference).",
+)
+"""The section of the reference page on the ranges of the columns and why they are what they
+are (the ranges themselves are the ``constraint`` column of the schema files)."""
+
+
 def schema_markdown() -> str:
     """The reference page of all component tables, generated from the schema files."""
     lines = [
@@ -178,7 +284,10 @@ def schema_markdown() -> str:
         "unit, and a bare number is in the column's unit (`7.4` in `dose_activity_bq` is 7.4 Bq).",
         "Values that are surely a unit mistake are errors: activities of doses, batches,",
         "deliveries, stocks and licences below 1 MBq; shelf lives, transits and syntheses shorter",
-        "than a minute. Writing a network gives every unchanged cell back as it was written.",
+        "than a minute (a synthesis time of 0 means none). Writing a network gives every",
+        "unchanged cell back as it was written.",
+        "",
+        *RANGES_TEXT,
         "",
     ]
     for schema in schemas().values():

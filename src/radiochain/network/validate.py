@@ -8,18 +8,20 @@ under a second.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-from radiochain.errors import elide
+from radiochain.errors import InputError, elide
 from radiochain.network.core import Network
+from radiochain.network.doses import check_doses
 from radiochain.network.parse import parse_days
 from radiochain.network.plausible import check_plausibility
-from radiochain.network.problems import Level, Problem, Report
-from radiochain.network.schema import schemas
-from radiochain.physics.transport import a2_value
+from radiochain.network.problems import CONTROL, Level, Problem, Report, split_hint
+from radiochain.network.schema import Attribute, schemas
+from radiochain.units import format_quantity, parse_date
 
 
 def _problem(
@@ -49,6 +51,10 @@ def _meta_problem(network: Network, field: str, message: str, hint: str = "") ->
     return Problem("error", file, row, field, message, hint)
 
 
+def _hours(value: float) -> str:
+    return format_quantity(float(value) * 3600.0, "time")
+
+
 def _closest(value: str, options: Iterable[str]) -> str:
     options = list(options)
     close = difflib.get_close_matches(value, options, n=3, cutoff=0.5) if len(value) < 100 else []
@@ -58,12 +64,23 @@ def _closest(value: str, options: Iterable[str]) -> str:
     return f"known: {shown}" if options else "the table is empty"
 
 
-def _unit(attr_unit: str) -> str:
-    return f" {attr_unit}" if attr_unit not in ("", "1") else ""
+_BARE = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
+
+
+def _said(network: Network, table: str, name: object, attr: Attribute, value: float) -> str:
+    """A value out of range as the user wrote it: ``'1000 y'``, ``1e308 h`` (a bare number in
+    the column's unit), ``-2 per year``; with its unit when made in code."""
+    text = network.written(table, name, attr.name)
+    if text is None:
+        return attr.format_value(value)
+    if _BARE.fullmatch(text):
+        return f"{elide(text)}{attr.unit_words}"
+    return repr(elide(text))
 
 
 def check_bounds(network: Network) -> list[Problem]:
-    """Numbers outside the range their schema allows (negative transit time, yield > 1...)."""
+    """Numbers outside the range their schema allows (negative transit time, yield > 1, a
+    shelf life of 1000 y, a dose of 1e30 GBq...)."""
     problems = []
     for table, schema in schemas().items():
         frame = network.tables[table]
@@ -85,11 +102,86 @@ def check_bounds(network: Network) -> list[Problem]:
                         table,
                         name,
                         attr.name,
-                        f"{value:g}{_unit(attr.unit)} is out of range",
-                        f"must be {attr.describe_bounds()}",
+                        f"{_said(network, table, name, attr, value)} is out of range",
+                        f"give {attr.describe_bounds()}",
                     )
                 )
     return problems
+
+
+def _unreadable(network: Network, table: str) -> bool:
+    """The table's file could not be read at all (a folder, a FIFO, empty...): said already."""
+    file = network.place(table).file
+    return any(p.file == file and p.row is None for p in network.read_problems)
+
+
+def check_tables(network: Network) -> list[Problem]:
+    """A table other tables refer to that has no rows (missing, empty or header-only): one
+    problem naming that table's file, instead of every reference to it."""
+    problems = []
+    for target in schemas():
+        if not network.tables[target].empty or _unreadable(network, target):
+            continue
+        for table, schema in schemas().items():
+            frame = network.tables[table]
+            refs = [a.name for a in schema.attributes if a.target == target]
+            named = [(c, frame[c][frame[c].astype(object).fillna("") != ""]) for c in refs]
+            named = [(c, v) for c, v in named if len(v)]
+            if not named:
+                continue
+            values = named[0][1]
+            name, value = values.index[0], values.iloc[0]
+            place = network.place(table)
+            missing = network.origin is not None and target not in network.places
+            file = network.schema(target).file
+            problems.append(
+                _table_problem(
+                    network,
+                    "error",
+                    target,
+                    "",
+                    f"{'is missing' if missing else 'has no rows'}, but {place.file}:"
+                    f"{place.row(name)} names {target.rstrip('s')} {elide(value)!r}",
+                    f"add {file} with a row for each {target.rstrip('s')}"
+                    if missing
+                    else f"add a row for each {target.rstrip('s')}",
+                )
+            )
+            break
+    return problems
+
+
+def check_text(network: Network) -> list[Problem]:
+    """Control characters (a NUL byte, an escape sequence) in names and text cells."""
+    problems = []
+    for table, schema in schemas().items():
+        frame = network.tables[table]
+        if frame.empty:
+            continue
+        columns = {schema.index: pd.Series(frame.index, index=frame.index, dtype=object)}
+        for attr in schema.attributes:
+            if attr.base_type in ("string", "ref") and attr.name in frame.columns:
+                columns[attr.name] = frame[attr.name]
+        for column, values in columns.items():
+            text = values.astype(object).fillna("").astype(str)
+            for name, cell in text[text.str.contains(CONTROL, regex=True)].items():
+                problems.append(
+                    _problem(
+                        network,
+                        "error",
+                        table,
+                        name,
+                        column,
+                        f"holds the control character {_control(cell)}",
+                        "remove it: it is no text, but a copy-paste or encoding accident",
+                    )
+                )
+    return problems
+
+
+def _control(text: str) -> str:
+    found = CONTROL.search(text)
+    return f"U+{ord(found[0]):04X}" if found else ""
 
 
 def check_references(network: Network) -> list[Problem]:
@@ -101,6 +193,8 @@ def check_references(network: Network) -> list[Problem]:
             if attr.base_type != "ref" or frame.empty:
                 continue
             targets = network.tables[attr.target].index
+            if targets.empty:
+                continue  # one problem for the whole table: check_tables
             values = frame[attr.name].astype(object).fillna("")
             missing = values[(values != "") & ~values.isin(targets)]
             for name, value in missing.items():
@@ -253,27 +347,10 @@ def check_consistency(network: Network) -> list[Problem]:
 
 
 def check_products(network: Network) -> list[Problem]:
-    """Doses that fit a Type A package, processes and producers for every product in demand,
-    licence limits of at least one dose."""
+    """Processes and producers for every product in demand, batch limits in order, licences
+    at sites the planner does not hold to them (doses: :mod:`radiochain.network.doses`)."""
     problems = []
     products, processes, producers = network.products, network.processes, network.producers
-    for name, row in products.iterrows():
-        if not row["nuclide"]:
-            continue  # unreadable nuclide, reported when reading
-        a2 = a2_value(row["nuclide"])
-        if a2 is not None and row["dose_activity_bq"] > a2:
-            problems.append(
-                _problem(
-                    network,
-                    "warning",
-                    "products",
-                    name,
-                    "dose_activity_bq",
-                    f"one dose ({row['dose_activity_bq']:.3g} Bq) exceeds the A2 value "
-                    f"of {row['nuclide']} ({a2:.3g} Bq)",
-                    "it cannot travel in a Type A package; plan a Type B package",
-                )
-            )
     demanded = set(network.demand["product"]) if not network.demand.empty else set()
     made = set(processes["product"]) if not processes.empty else set()
     for product in sorted(demanded - made):
@@ -348,34 +425,6 @@ def check_products(network: Network) -> list[Problem]:
                     "check batch sizes against it by hand",
                 )
             )
-    if not licences.empty and not network.demand.empty:
-        demand = network.demand
-        dose = demand["prescribed_activity_bq"].fillna(
-            demand["product"].map(products["dose_activity_bq"])
-        )
-        frame = pd.DataFrame(
-            {
-                "site": demand["hospital"],
-                "nuclide": demand["product"].map(products["nuclide"]),
-                "dose": dose,
-            }
-        )
-        smallest = frame.groupby(["site", "nuclide"])["dose"].min()
-        for name, row in licences.iterrows():
-            need = smallest.get((row["site"], row["nuclide"]))
-            if need is not None and row["possession_limit_bq"] < need:
-                problems.append(
-                    _problem(
-                        network,
-                        "error",
-                        "licences",
-                        name,
-                        "possession_limit_bq",
-                        f"{row['possession_limit_bq']:.3g} Bq is below one dose "
-                        f"({need:.3g} Bq) of the {row['nuclide']} the site is scheduled to give",
-                        "raise the limit or move the demand",
-                    )
-                )
     return problems
 
 
@@ -476,8 +525,8 @@ def check_reachability(network: Network) -> list[Problem]:
                             "demand",
                             name,
                             "hospital",
-                            f"the fastest route to {hospital!r} takes {h:.3g} h, "
-                            f"longer than the shelf life of {product!r} ({shelf:g} h)",
+                            f"the fastest route to {hospital!r} takes {_hours(h)}, "
+                            f"longer than the shelf life of {product!r} ({_hours(shelf)})",
                             "add a faster lane or a closer radiopharmacy",
                         )
                     )
@@ -493,7 +542,6 @@ def check_reachability(network: Network) -> list[Problem]:
 
 def check_meta(network: Network) -> list[Problem]:
     """network.yaml: a known time zone and a real start date."""
-    from datetime import date
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     problems = []
@@ -511,26 +559,21 @@ def check_meta(network: Network) -> list[Problem]:
     start = network.extra_meta.get("start_date")
     if start is not None:
         try:
-            day = date.fromisoformat(str(start))
-        except ValueError:
+            parse_date(start, what="start_date")
+        except InputError as err:
+            message, hint = split_hint(str(err).removeprefix("start_date: "))
+            problems.append(_meta_problem(network, "start_date", message, hint))
+    for key in ("name", "description"):
+        found = CONTROL.search(getattr(network, key))
+        if found:
             problems.append(
                 _meta_problem(
                     network,
-                    "start_date",
-                    f"{elide(start)!r} is not a date",
-                    "write e.g. '2026-03-02'",
+                    key,
+                    f"holds the control character U+{ord(found[0]):04X}",
+                    "remove it: it is no text, but a copy-paste or encoding accident",
                 )
             )
-        else:
-            if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
-                problems.append(
-                    _meta_problem(
-                        network,
-                        "start_date",
-                        f"{day.isoformat()} is outside 2000-01-01 to 2100-12-31",
-                        "give a date in that range",
-                    )
-                )
     return problems
 
 
@@ -540,11 +583,14 @@ def validate_network(network: Network) -> Report:
     report.extend(network.read_problems)
     for check in (
         check_meta,
+        check_tables,
+        check_text,
         check_bounds,
         check_plausibility,
         check_references,
         check_consistency,
         check_products,
+        check_doses,
         check_reachability,
     ):
         report.extend(check(network))
