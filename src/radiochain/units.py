@@ -374,6 +374,12 @@ def convert(value: float, from_unit: str, to_unit: str, dimension: Dimension) ->
     return value * unit_factor(from_unit, dimension) / unit_factor(to_unit, dimension)
 
 
+def _mantissa(number: float, digits: int) -> str:
+    """``number`` with ``digits`` significant digits, never in e-notation."""
+    text = f"{number:.{digits}g}"
+    return format_number(number, digits) if "e" in text else text
+
+
 def format_quantity(value: float, dimension: Dimension, digits: int = 4) -> str:
     """Human-readable text for a base-unit value, e.g. ``format_quantity(7.4e9, "activity")``
     gives ``"7.4 GBq"`` and ``format_quantity(86400, "time")`` gives ``"1 d"``."""
@@ -405,9 +411,9 @@ def format_quantity(value: float, dimension: Dimension, digits: int = 4) -> str:
     magnitude = abs(value)
     for name, factor in ladder:
         if magnitude >= factor:
-            return f"{value / factor:.{digits}g} {name}"
+            return f"{_mantissa(value / factor, digits)} {name}"
     name, factor = ladder[-1]
-    return f"{value / factor:.{digits}g} {name}"
+    return f"{_mantissa(value / factor, digits)} {name}"
 
 
 def parse_fraction(
