@@ -130,8 +130,13 @@ CASES = [
     ),
     (
         _set("products", 0, "dose_activity_bq", "1 TBq"),
-        "error: products.csv:2: dose_activity_bq: '1 TBq' is out of range (give more than 0, at "
-        "most 100 GBq)",
+        "warning: products.csv:2: dose_activity_bq: one dose (1 TBq) exceeds the A2 value of "
+        "Lu-177 (700 GBq) (it cannot travel in a Type A package; plan a Type B package)",
+    ),
+    (
+        _set("products", 0, "dose_activity_bq", "1.5 TBq"),
+        "error: products.csv:2: dose_activity_bq: '1.5 TBq' is out of range (give more than 0, at "
+        "most 1 TBq)",
     ),
     (
         _set("demand", 0, "hospital", "pharmacy"),
@@ -269,8 +274,13 @@ CASES = [
     ),
     (
         _set("demand", 6, "prescribed_activity_bq", "1 TBq"),
-        "error: demand.csv:8: prescribed_activity_bq: '1 TBq' is out of range (give more than 0, "
-        "at most 100 GBq)",
+        "warning: demand.csv:8: prescribed_activity_bq: 1 TBq exceeds the A2 value of Lu-177 "
+        "(700 GBq) (it cannot travel in a Type A package; plan a Type B package)",
+    ),
+    (
+        _set("demand", 6, "prescribed_activity_bq", "2 TBq"),
+        "error: demand.csv:8: prescribed_activity_bq: '2 TBq' is out of range (give more than 0, "
+        "at most 1 TBq)",
     ),
     (
         _set("demand", 6, "prescribed_activity_bq", "1e30 GBq"),
