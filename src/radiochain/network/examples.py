@@ -26,7 +26,11 @@ EARTH_RADIUS_KM = 6371.0088
 
 
 MAX_SYNTHETIC_HOSPITALS = 100_000
-"""Most hospitals a synthetic network may have (``--hospitals``; docs/nomenclature.md)."""
+"""Most hospitals a synthetic network may have (``--hospitals``; docs/nomenclature.md): some
+300,000 appointments a week, ten times any national network. Measured on a 2-core machine:
+written in 23 s, validated in 15 s within 0.9 GB, planned by ``plan --method greedy`` in
+8.5 min at a peak of 5.5 GB (10,000 hospitals: 36 s, 1.9 GB; 30,000: 97 s, 5.2 GB). The
+MILP is for a few thousand hospitals; the planner refuses an instance too large to build."""
 
 GENERATED = ("synthetic", "clinical")
 """Example names that are not bundled network folders: the generator and the clinical inputs."""
