@@ -202,8 +202,8 @@ def _print(summary: dict[str, Any], answers: Any) -> None:
     if summary.get("n_minus_1_target"):
         n1 = summary["scenario_detail"].get("n_minus_1") or {}
         console.print(
-            f"N-1: {summary['n_minus_1_target']} lost for {plain(n1.get('days', 0))} d "
-            f"from day {plain(n1.get('start_day', 0))}",
+            f"N-1: {summary['n_minus_1_target']} lost for {plain(n1.get('duration_d', 0))} d "
+            f"from day {plain(n1.get('start_d', 0))}",
             markup=False,
         )
     header, rows = kpi_table(answers, summary["runs"])

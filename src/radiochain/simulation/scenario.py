@@ -134,7 +134,7 @@ class NMinus1:
             )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"target": self.target, "days": self.days, "start_day": self.start_day}
+        return {"target": self.target, "duration_d": self.days, "start_d": self.start_day}
 
 
 @dataclass(frozen=True)
