@@ -163,7 +163,10 @@ def check_text(network: Network) -> list[Problem]:
             if attr.base_type in ("string", "ref") and attr.name in frame.columns:
                 columns[attr.name] = frame[attr.name]
         for column, values in columns.items():
-            text = values.astype(object).fillna("").astype(str)
+            cells = [v if isinstance(v, str) else "" for v in values.to_numpy(dtype=object)]
+            if not CONTROL.search("\n".join(cells)):  # the usual case, at once
+                continue
+            text = pd.Series(cells, index=values.index, dtype=object)
             for name, cell in text[text.str.contains(CONTROL, regex=True)].items():
                 problems.append(
                     _problem(
