@@ -35,6 +35,14 @@ def _set(table: str, row: int, column: str, value: str) -> Edit:
     return edit
 
 
+def _both(first: Edit, second: Edit) -> Edit:
+    def edit(tables: dict[str, pd.DataFrame]) -> None:
+        first(tables)
+        second(tables)
+
+    return edit
+
+
 CASES = [
     # (edit, expected text)
     (
@@ -208,6 +216,18 @@ CASES = [
         "error: products.csv:2: calibration_offset_h: -8.333 d: calibrated longer before "
         "release than its shelf life (5 d), the product expires before it is released (give "
         "more than -5 d)",
+    ),
+    (
+        _set("products", 0, "nuclide", "Tc-99m"),  # kept 120 h: 20 half-lives, fine
+        "error: processes.csv:2: producer: 'reactor-lu177' delivers Lu-177, product "
+        "'lu177-psma' needs Tc-99m",
+    ),
+    (
+        _both(
+            _set("products", 0, "nuclide", "Tc-99m"), _set("products", 0, "shelf_life_h", "14 d")
+        ),
+        "error: products.csv:2: shelf_life_h: 14 d is 56 half-lives of Tc-99m: less than a "
+        "billionth of its activity would be left (give at most 7.509 d (30 half-lives))",
     ),
     (
         _set("lanes", 3, "transit_time_h", "1000 y"),
@@ -556,3 +576,13 @@ def test_ranges_hold_the_bundled_examples_and_the_synthetic_network() -> None:
     networks = [load_example(name) for name in bundled_examples()]
     for network in [*networks, synthetic_network(500, seed=3)]:
         assert check_bounds(network) == []
+
+
+def test_a_shelf_life_of_a_few_half_lives_is_fine(tmp_path: Path) -> None:
+    """14 d of Lu-177 (half-life 6.65 d) is about 2 half-lives; a calibration 10 d after
+    release too."""
+    edit = _both(
+        _set("products", 0, "shelf_life_h", "14 d"),
+        _set("products", 0, "calibration_offset_h", "10 d"),
+    )
+    assert broken(tmp_path, edit) == []

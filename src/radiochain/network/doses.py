@@ -183,6 +183,58 @@ def check_calibration(network: Network) -> list[Problem]:
     return problems
 
 
+MAX_HALF_LIVES = 30
+"""Most half-lives of its nuclide a product's shelf life or calibration offset may span: after
+30 half-lives less than a billionth (2^-30) of the activity is left, so a longer one is surely
+wrong (a Tc-99m product kept 14 d; a generator's nuclide is its parent, Mo-99)."""
+
+
+def _half_lives_h(network: Network) -> pd.Series:
+    """Half-life [h] of each product's nuclide (NaN where unknown, infinite when stable)."""
+    data = network.dataset
+    values = {}
+    for name, nuclide in network.products["nuclide"].items():
+        try:
+            values[name] = float(data.half_life_s[data.lookup(nuclide)]) / 3600.0
+        except (KeyError, ValueError, LookupError):
+            values[name] = np.nan  # unreadable nuclide: reported when reading
+    return pd.Series(values, index=network.products.index, dtype=float)
+
+
+def check_half_lives(network: Network) -> list[Problem]:
+    """A shelf life, or a calibration offset, of more than :data:`MAX_HALF_LIVES` half-lives
+    of the product's nuclide."""
+    products = network.products
+    if products.empty:
+        return []
+    half = _half_lives_h(network)
+    longest = MAX_HALF_LIVES * half
+    problems = []
+    for column in ("shelf_life_h", "calibration_offset_h"):
+        values = products[column].astype(float)
+        spans = values.abs() > longest
+        for name in products.index[spans & _in_range("products", column, values.abs())]:
+            problems.append(
+                _problem(
+                    network,
+                    "error",
+                    "products",
+                    name,
+                    column,
+                    f"{_hours(values[name])} is {abs(values[name]) / half[name]:,.0f} half-lives "
+                    f"of {products['nuclide'][name]!s}: less than a billionth of its activity "
+                    "would be left",
+                    f"give at most {_hours(longest[name])} ({MAX_HALF_LIVES} half-lives)",
+                )
+            )
+    return problems
+
+
 def check_doses(network: Network) -> list[Problem]:
     """Every check of this module."""
-    return check_a2(network) + check_licences(network) + check_calibration(network)
+    return (
+        check_a2(network)
+        + check_licences(network)
+        + check_calibration(network)
+        + check_half_lives(network)
+    )

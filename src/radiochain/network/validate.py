@@ -371,8 +371,8 @@ def check_products(network: Network) -> list[Problem]:
     producer_nuclides = set(producers["nuclide"]) if not producers.empty else set()
     for name, row in processes.iterrows():
         nuclide = products["nuclide"].get(row["product"])
-        if nuclide is None:
-            continue
+        if not nuclide:
+            continue  # unknown product or unreadable nuclide: reported already
         if row["producer"]:
             supplier = producers["nuclide"].get(row["producer"])
             if supplier is not None and supplier != nuclide:
