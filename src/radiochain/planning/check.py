@@ -27,8 +27,14 @@ from radiochain.network.parse import parse_days, parse_time, parse_times
 from radiochain.physics.decay import decay_factor
 from radiochain.physics.transport import a2_value
 from radiochain.planning.result import PlanResult, type_a_packages
+from radiochain.units import format_quantity
 
 RTOL = 1e-6
+
+
+def _bq(activity: float) -> str:
+    """An activity for a message, with its unit: ``80 GBq``, ``62.23 GBq``."""
+    return format_quantity(float(activity), "activity")
 
 
 class PlanCheckError(RadiochainError):
@@ -266,8 +272,8 @@ def _check_dose_activity(
     given = dose["activity_at_administration_bq"]
     if abs(given - prescribed) > product["dose_tolerance"] * prescribed * (1 + RTOL):
         check.add(
-            f"{name}: {given:.4g} Bq given, prescribed {prescribed:.4g} "
-            f"+-{product['dose_tolerance']:.0%}"
+            f"{name}: {_bq(given)} given, prescribed {_bq(prescribed)} "
+            f"± {product['dose_tolerance']:.0%}"
         )
 
 
@@ -308,8 +314,8 @@ def _check_licences(
         for limit in mine["possession_limit_bq"]:
             if activity > limit * (1 + RTOL):
                 check.add(
-                    f"{site}: holds up to {activity:.3g} Bq of {nuclide} on {day_text}, "
-                    f"licence {limit:.3g} Bq"
+                    f"{site}: holds up to {_bq(activity)} of {nuclide} on {day_text}, "
+                    f"licence {_bq(limit)}"
                 )
 
 
@@ -358,7 +364,7 @@ def _check_bulk_draw(
     producer = producers.get(str(draw["producer"]))
     batch = rows.batches.get(str(draw["batch"]))
     if producer is None or batch is None:
-        return  # reported by _check_supply and _check_batches
+        return  # reported by _check_supply
     name = "" if pd.isna(draw["shipment"]) else str(draw["shipment"])
     if producer["site"] == batch["site"]:
         return  # made on site: nothing shipped
@@ -413,7 +419,7 @@ def _check_bulk_shipment(
         check.add(f"{name}: arrives {ship['arrival_time']}, its lanes give {arrive}")
     activity = float(ship["activity_at_departure_bq"])
     if abs(activity - drawn) > RTOL * max(activity, drawn):
-        check.add(f"{name}: carries {activity:.4g} Bq, inputs.csv draws {drawn:.4g} Bq")
+        check.add(f"{name}: carries {_bq(activity)}, inputs.csv draws {_bq(drawn)}")
     _check_bulk_packages(rows, name, ship, lanes, max(activity, drawn), check)
 
 
@@ -439,7 +445,7 @@ def _check_bulk_packages(
     needed = 1 if a2 is None else max(1, int(np.ceil(activity / a2 - 1e-9)))
     if packages < needed:
         check.add(
-            f"{name}: {activity:.4g} Bq of {ship['nuclide']} is {activity / (a2 or np.inf):.3g} "
+            f"{name}: {_bq(activity)} of {ship['nuclide']} is {activity / (a2 or np.inf):.3g} "
             f"A2: needs {needed} Type A package(s), shipments.csv says {packages}"
         )
     limit = _package_limit(rows, str(ship["lane"]))
@@ -450,13 +456,18 @@ def _check_bulk_packages(
 def _check_supply(network: Network, plan: PlanResult, check: PlanCheck) -> None:
     """Nuclide drawn per producer delivery and per calendar week within capacity, on the
     producer's schedule and outside shutdowns; each batch fed enough (decay and yield)."""
-    if plan.batches.empty:
-        return
-    producers: dict[str, dict[str, Any]] = network.producers.to_dict("index")  # type: ignore[assignment]
     inputs = plan.inputs
     if inputs.empty:
-        check.add("batches were made but inputs.csv lists no nuclide drawn from producers")
+        if not plan.batches.empty:
+            check.add("batches were made but inputs.csv lists no nuclide drawn from producers")
         return
+    producers: dict[str, dict[str, Any]] = network.producers.to_dict("index")  # type: ignore[assignment]
+    made = set(plan.batches["batch"]) if not plan.batches.empty else set()
+    for draw in inputs[~inputs["batch"].isin(made)].head(3).to_dict("records"):
+        check.add(
+            f"inputs.csv: {_bq(draw['activity_bq'])} drawn from {draw['producer']} at "
+            f"{draw['delivery_time']} for {draw['batch']}, which batches.csv does not list"
+        )
     per_delivery = inputs.groupby(["producer", "delivery_time"])["activity_bq"].sum().reset_index()
     for producer, when, total in zip(
         per_delivery["producer"],
@@ -475,8 +486,8 @@ def _check_supply(network: Network, plan: PlanResult, check: PlanCheck) -> None:
             check.add(f"{producer}: no scheduled delivery at {when}")
         if total > row["capacity_per_delivery_bq"] * (1 + RTOL):
             check.add(
-                f"{producer}: {total:.4g} Bq drawn from the delivery at {when}, "
-                f"capacity {row['capacity_per_delivery_bq']:.4g} Bq"
+                f"{producer}: {_bq(total)} drawn from the delivery at {when}, "
+                f"capacity {_bq(row['capacity_per_delivery_bq'])}"
             )
         off = network.shutdowns[network.shutdowns["producer"] == producer]
         day = moment.date().isoformat()
@@ -489,7 +500,7 @@ def _check_supply(network: Network, plan: PlanResult, check: PlanCheck) -> None:
     ):
         cap = producers.get(str(producer), {}).get("capacity_per_week_bq")
         if cap is not None and not pd.isna(cap) and total > cap * (1 + RTOL):
-            check.add(f"{producer}: {total:.4g} Bq drawn in {week}, weekly capacity {cap:.4g} Bq")
+            check.add(f"{producer}: {_bq(total)} drawn in {week}, weekly capacity {_bq(cap)}")
     data = network.dataset
     processes: dict[str, dict[str, Any]] = network.processes.to_dict("index")  # type: ignore[assignment]
     products = network.products
@@ -512,8 +523,8 @@ def _check_supply(network: Network, plan: PlanResult, check: PlanCheck) -> None:
         )
         if made < batch["calibration_activity_bq"] * (1 - RTOL):
             check.add(
-                f"{batch['batch']}: its inputs give {made:.4g} Bq at calibration, "
-                f"the batch says {batch['calibration_activity_bq']:.4g} Bq"
+                f"{batch['batch']}: its inputs give {_bq(made)} at calibration, "
+                f"the batch says {_bq(batch['calibration_activity_bq'])}"
             )
 
 
@@ -533,9 +544,8 @@ def _check_batches(
         release = _dt(batch["release_time"])
         if drawn.get(batch["batch"], 0.0) > batch["calibration_activity_bq"] * (1 + RTOL):
             check.add(
-                f"{batch['batch']}: doses draw {drawn[batch['batch']]:.4g} Bq at calibration, "
-                "batch has "
-                f"{batch['calibration_activity_bq']:.4g} Bq"
+                f"{batch['batch']}: doses draw {_bq(drawn[batch['batch']])} at calibration, "
+                f"the batch has {_bq(batch['calibration_activity_bq'])}"
             )
         if (
             not process["batch_min_bq"] * (1 - RTOL)
@@ -543,8 +553,8 @@ def _check_batches(
             <= (process["batch_max_bq"] * (1 + RTOL))
         ):
             check.add(
-                f"{batch['batch']}: {batch['calibration_activity_bq']:.4g} Bq "
-                "outside the batch limits"
+                f"{batch['batch']}: {_bq(batch['calibration_activity_bq'])} is outside the "
+                f"batch limits {_bq(process['batch_min_bq'])} to {_bq(process['batch_max_bq'])}"
             )
         if start.weekday() not in parse_days(process["working_days"]) or start.time().replace(
             second=0, microsecond=0

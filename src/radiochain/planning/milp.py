@@ -32,6 +32,9 @@ from radiochain.planning.instance import HOURS_PER_DAY, Instance, unserved_reaso
 from radiochain.planning.result import Choice, PlanResult, PlanStatus, SolverReport, assemble
 
 GBQ = 1e9
+MAX_WEIGHT = 1e12
+"""Largest objective weight: HiGHS treats a cost of 1e20 or more as infinite, and weights
+beyond 1e12 times a network's costs would come near it."""
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -63,10 +66,16 @@ class PlanWeights:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float | np.number):
                 raise InputError(f"weight {name} = {elide(value)}: give a number >= 0, e.g. 1e6")
-            if not math.isfinite(float(value)) or float(value) < 0:
+            if not math.isfinite(float(value)) or not 0 <= float(value) <= MAX_WEIGHT:
                 raise InputError(
-                    f"weight {name} = {value}: give a finite number >= 0 (e.g. {name}=1e6)"
+                    f"weight {name} = {float(value):g}: give a number from 0 to {MAX_WEIGHT:g} "
+                    f"(e.g. {name}=1e6)"
                 )
+        if float(self.unserved) == 0:
+            raise InputError(
+                "weight unserved = 0: an untreated patient would cost nothing, so the best plan "
+                "would treat nobody; give a number above 0 (default 1e8)"
+            )
 
 
 @dataclass
@@ -649,6 +658,40 @@ def solve_model(
     return h, report
 
 
+def needed_inputs(
+    inst: Instance, batch_activity_bq: FloatArray, input_bq: FloatArray
+) -> FloatArray:
+    """The nuclide each input draws [Bq], kept to the batches made and to what each needs.
+
+    The model bounds a batch's inputs from below only (``Batch-input``: enough nuclide for its
+    activity). Where drawing costs nothing (weights ``waste_per_gbq`` and ``cost`` of 0) the
+    solver may leave any amount drawn, even for a batch it does not make; such an order would
+    travel in a bulk shipment to no batch. Draws for batches not made are dropped and the
+    others scaled down to what the batch needs at synthesis start: never more nuclide, so
+    every capacity and package limit still holds and the objective can only fall.
+
+    Parameters
+    ----------
+    inst : Instance
+    batch_activity_bq : array [Bq]
+        Calibration activity per candidate batch, 0 where not made.
+    input_bq : array [Bq]
+        Activity drawn per row of ``inst.inputs``, at the delivery time.
+    """
+    if not len(inst.inputs):
+        return input_bq
+    batch = inst.inputs["batch"].to_numpy(dtype=np.int64)
+    decay = inst.inputs["decay"].to_numpy(dtype=float)
+    drawn = np.where(batch_activity_bq[batch] > 0, np.maximum(input_bq, 0.0), 0.0)
+    need = inst.batches["input_per_cal"].to_numpy(dtype=float) * batch_activity_bq
+    have = np.bincount(batch, weights=drawn * decay, minlength=len(need))
+    scale = np.ones(len(need))
+    over = have > need
+    scale[over] = need[over] / have[over]
+    result: FloatArray = drawn * scale[batch]
+    return result
+
+
 def read_solution(h: object, m: Model, inst: Instance) -> tuple[Choice, float | None, PlanStatus]:
     """Stage 3: the values of the decision variables as a :class:`Choice`.
 
@@ -693,7 +736,7 @@ def read_solution(h: object, m: Model, inst: Instance) -> tuple[Choice, float | 
     choice = Choice(
         option=option,
         batch_activity_bq=activity,
-        input_bq=values("Input-drawn") * GBQ,
+        input_bq=needed_inputs(inst, activity, values("Input-drawn") * GBQ),
         packages=np.ceil(load - 1e-9),
     )
     optimal = status == highspy.HighsModelStatus.kOptimal
