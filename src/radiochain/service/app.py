@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from radiochain import __version__
 from radiochain.service import errors
-from radiochain.service.api import audit, auth, users
+from radiochain.service.api import audit, auth, networks, orders, users
 from radiochain.service.db import Database
 from radiochain.service.settings import Settings
 
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = database
     errors.install(app)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
-    for router in (auth.router, users.router, audit.router):
+    for router in (auth.router, users.router, audit.router, networks.router, orders.router):
         app.include_router(router, prefix=API)
     _docs(app)
     return app

@@ -1,0 +1,283 @@
+"""Networks as immutable, content-hashed versions; producers' outages as new versions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from radiochain.network import read_network
+from radiochain.network.examples import bundled_examples
+from radiochain.network.jsonio import parse_json_network
+from radiochain.service.models import AuditEntry, NetworkVersion
+from radiochain.service.services import networks
+from radiochain.service.services.networks import export_bytes
+from tests.service.conftest import headers_for
+from tests.service.world import API, changed, network_bytes, post_network
+
+Users = Callable[..., str]
+
+
+@pytest.fixture
+def admin(client: TestClient, make_user: Users) -> dict[str, str]:
+    make_user("root", "admin")
+    return headers_for(client, "root")
+
+
+def _count(app: Any, model: Any) -> int:
+    with app.state.db.session(readonly=True) as session:
+        return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+@pytest.mark.parametrize("example", sorted(bundled_examples()))
+def test_export_of_import_is_byte_identical(
+    client: TestClient, admin: dict[str, str], example: str
+) -> None:
+    """export(import(x)) == x for each bundled example as write_json writes it; importing
+    the same bytes again gives the same version."""
+    payload = export_bytes(read_network(bundled_examples()[example]))
+    first = post_network(client, admin, payload, note="bundled example")
+    assert first.status_code == 201, first.text
+    body = first.json()
+    assert (body["version"], body["created"], body["bytes"]) == (1, True, len(payload))
+    assert body["content_hash"] == hashlib.sha256(payload).hexdigest()
+    for which in ("1", "latest"):
+        reply = client.get(f"{API}/networks/{example}/versions/{which}", headers=admin)
+        assert reply.status_code == 200
+        assert reply.content == payload
+        assert reply.headers["etag"] == f'"{body["content_hash"]}"'
+    again = post_network(client, admin, payload)
+    assert again.status_code == 200
+    assert (again.json()["version"], again.json()["created"]) == (1, False)
+    listing = client.get(f"{API}/networks", headers=admin).json()
+    assert [(v["name"], v["version"]) for v in listing] == [(example, 1)]
+    # the stored document is a fixed point of the library: read and written again, the same
+    assert export_bytes(parse_json_network(payload, where="x.json")) == payload
+
+
+def test_a_cli_written_folder_imports_and_exports_byte_identical(
+    app: Any, client: TestClient, admin: dict[str, str], tmp_path: Path
+) -> None:
+    """A folder written by the command line (``radiochain example synthetic``), imported by
+    the service's folder import, exports as write_json writes that folder."""
+    folder = tmp_path / "synthetic"
+    subprocess.run(
+        [str(Path(sys.executable).parent / "radiochain"), "example", "synthetic", str(folder),
+         "--hospitals", "6", "--seed", "3"],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    with app.state.db.session() as session:
+        stored = networks.import_folder(session, folder, actor="root", note="from a folder")
+        name, version = stored.version.name, stored.version.version
+    reply = client.get(f"{API}/networks/{name}/versions/{version}", headers=admin)
+    assert reply.status_code == 200
+    assert reply.content == export_bytes(read_network(folder))
+
+
+def test_a_change_is_the_next_version_and_old_versions_stay(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    original = network_bytes()
+    assert post_network(client, admin, original).status_code == 201
+
+    def rename_site(doc: dict[str, Any]) -> None:
+        doc["tables"]["sites"][0]["name"] = "Reactor (renamed)"
+
+    second = changed(original, rename_site)
+    reply = post_network(client, admin, second, note="renamed the reactor")
+    assert (reply.status_code, reply.json()["version"], reply.json()["note"]) == (
+        201, 2, "renamed the reactor",
+    )  # fmt: skip
+    assert client.get(f"{API}/networks/tiny/versions/1", headers=admin).content == original
+    assert client.get(f"{API}/networks/tiny/versions/latest", headers=admin).content == second
+    # the first bytes again: the version that has them, not a third one
+    assert post_network(client, admin, original).json()["version"] == 1
+    versions = client.get(f"{API}/networks", headers=admin, params={"name": "tiny"}).json()
+    assert [v["version"] for v in versions] == [1, 2]
+
+
+def test_a_network_with_errors_is_refused_and_never_stored(
+    app: Any, client: TestClient, admin: dict[str, str]
+) -> None:
+    def bad_dose(doc: dict[str, Any]) -> None:
+        doc["tables"]["products"][0]["dose_activity_bq"] = "-7.4 GBq"
+
+    entries = _count(app, AuditEntry)
+    reply = post_network(client, admin, changed(network_bytes(), bad_dose))
+    assert reply.status_code == 400
+    detail = reply.json()["detail"]
+    assert "tables.products[0].dose_activity_bq" in detail
+    assert "\n" not in detail
+    assert _count(app, NetworkVersion) == 0
+    assert _count(app, AuditEntry) == entries
+
+
+@pytest.mark.parametrize(
+    ("payload", "words"),
+    [
+        (b"", "not valid JSON"),
+        (b"{", "not valid JSON"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b"[1, 2]", "not a list"),
+        (b'"text"', "not text"),
+        (b'{"a": 1}', "neither 'network' nor 'tables'"),
+        (b'{"tables": {"sites": NaN}}', "NaN"),
+        (b'{"tables": {}, "tables": {}}', "given twice"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"network": {"name": "a b", "timezone": "UTC"}, "tables": {}}', "cannot name a"),
+        (b'{"network": {"name": "../etc", "timezone": "UTC"}, "tables": {}}', "cannot name"),
+        (b'{"tables": {"sites": [{"site": ["x"]}]}}', "error"),
+        (b'{"network": {"timezone": "UTC"}, "tables": {"sites": "x"}}', "a list of rows"),
+        (b'{"network": 5, "tables": {}}', "error"),
+    ],
+)
+def test_malformed_documents_are_one_line_400(
+    app: Any, client: TestClient, admin: dict[str, str], payload: bytes, words: str
+) -> None:
+    reply = post_network(client, admin, payload)
+    assert reply.status_code == 400, reply.text
+    assert words in reply.json()["detail"]
+    assert "\n" not in reply.json()["detail"]
+    assert _count(app, NetworkVersion) == 0
+
+
+def test_a_note_must_be_one_line(client: TestClient, admin: dict[str, str]) -> None:
+    assert post_network(client, admin, network_bytes(), note="a\nb").status_code == 400
+    assert post_network(client, admin, network_bytes(), note="x" * 501).status_code == 422
+    injected = "<script>alert(1)</script>'; DROP TABLE network_versions; --"
+    reply = post_network(client, admin, network_bytes(), note=injected)
+    assert reply.status_code == 201
+    assert client.get(f"{API}/networks", headers=admin).json()[0]["note"] == injected
+
+
+@pytest.mark.parametrize("role", ["regulator", "producer", "radiopharmacy", "hospital"])
+def test_only_admins_import(client: TestClient, make_user: Users, role: str) -> None:
+    make_user("someone", role, "tiny", "hospital-a")
+    reply = post_network(client, headers_for(client, "someone"), network_bytes())
+    assert reply.status_code == 403
+
+
+def test_scoped_users_see_their_network_only(
+    client: TestClient, admin: dict[str, str], make_user: Users
+) -> None:
+    for name in ("tiny", "other"):
+        assert post_network(client, admin, network_bytes(name)).status_code == 201
+    make_user("nurse", "hospital", "tiny", "hospital-a")
+    make_user("inspector", "regulator")
+    nurse, inspector = headers_for(client, "nurse"), headers_for(client, "inspector")
+    assert [v["name"] for v in client.get(f"{API}/networks", headers=nurse).json()] == ["tiny"]
+    assert client.get(f"{API}/networks", headers=nurse, params={"name": "other"}).json() == []
+    names = [v["name"] for v in client.get(f"{API}/networks", headers=inspector).json()]
+    assert names == ["other", "tiny"]
+    assert client.get(f"{API}/networks/tiny/versions/1", headers=nurse).status_code == 200
+    for path in ("other/versions/1", "other/versions/latest", "nowhere/versions/latest"):
+        assert client.get(f"{API}/networks/{path}", headers=nurse).status_code == 404
+    assert client.get(f"{API}/networks/other/versions/1", headers=inspector).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("tiny/versions/2", 404),
+        ("tiny/versions/0", 422),
+        ("tiny/versions/99999999999999999999", 422),
+        ("tiny/versions/one", 422),
+        ("nowhere/versions/latest", 404),
+        ("a%00b/versions/latest", 404),
+        ("%3Cscript%3E/versions/1", 404),
+    ],
+)
+def test_unknown_versions_are_404_or_422(
+    client: TestClient, admin: dict[str, str], path: str, status: int
+) -> None:
+    post_network(client, admin, network_bytes())
+    reply = client.get(f"{API}/networks/{path}", headers=admin)
+    assert reply.status_code == status
+    assert reply.json()["detail"]
+
+
+# --- outages -----------------------------------------------------------------------------------
+OUTAGE = {"producer": "reactor-lu177", "start": "2026-01-07", "end": "2026-01-08", "note": "valve"}
+
+
+@pytest.fixture
+def tiny(client: TestClient, admin: dict[str, str], make_user: Users) -> TestClient:
+    assert post_network(client, admin, network_bytes()).status_code == 201
+    assert post_network(client, admin, network_bytes("other")).status_code == 201
+    make_user("operator", "producer", "tiny", "reactor")
+    return client
+
+
+def test_a_producer_declares_an_outage_as_a_new_version(app: Any, tiny: TestClient) -> None:
+    operator = headers_for(tiny, "operator")
+    reply = tiny.post(f"{API}/networks/tiny/outages", headers=operator, json=OUTAGE)
+    assert reply.status_code == 201, reply.text
+    body = reply.json()
+    assert (body["previous_version"], body["version"]["version"]) == (1, 2)
+    document = tiny.get(f"{API}/networks/tiny/versions/2", headers=operator).content
+    rows = json.loads(document)["tables"]["shutdowns"]
+    assert [(r["shutdown"], r["producer"], r["start"], r["end"], r["reason"]) for r in rows] == [
+        (body["shutdown"], "reactor-lu177", "2026-01-07", "2026-01-08", "valve")
+    ]
+    assert networks.validated(document).shutdowns.shape[0] == 1
+    with app.state.db.session(readonly=True) as session:
+        entry = session.execute(
+            select(AuditEntry).where(AuditEntry.action == "network.outage")
+        ).scalar_one()
+    assert entry.actor == "operator"
+    assert entry.before == {"name": "tiny", "version": 1}
+    assert (entry.after["version"], entry.after["producer"]) == (2, "reactor-lu177")
+    # the same outage again: the version that has it
+    again = tiny.post(f"{API}/networks/tiny/outages", headers=operator, json=OUTAGE)
+    assert (again.status_code, again.json()["version"]["version"]) == (200, 2)
+    assert len(tiny.get(f"{API}/networks", headers=operator).json()) == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "words"),
+    [
+        ({"producer": "cyclotron-lu177"}, 403, "not at yours"),
+        ({"producer": "reactor-lu178"}, 400, "did you mean 'reactor-lu177'"),
+        ({"end": "2026-01-06"}, 400, "before start"),
+        ({"start": "2026-02-30"}, 400, "not a day of the calendar"),
+        ({"start": "07/01/2026"}, 400, "YYYY-MM-DD"),
+        ({"note": "two\nlines"}, 400, "control characters"),
+        ({"note": "x" * 501}, 422, "note"),
+        ({"producer": "a\x00b"}, 400, "producer"),
+        ({"start": 20260107}, 422, "start"),
+        ({"extra": 1}, 422, "extra"),
+    ],
+)
+def test_outages_refused(tiny: TestClient, change: dict[str, Any], status: int, words: str) -> None:
+    reply = tiny.post(
+        f"{API}/networks/tiny/outages", headers=headers_for(tiny, "operator"),
+        json={**OUTAGE, **change},
+    )  # fmt: skip
+    assert reply.status_code == status, reply.text
+    assert words in reply.json()["detail"]
+
+
+def test_outages_by_role(tiny: TestClient, make_user: Users) -> None:
+    make_user("far", "producer", "other", "reactor")
+    make_user("nurse", "hospital", "tiny", "hospital-a")
+    make_user("inspector", "regulator")
+    make_user("pharmacist", "radiopharmacy", "tiny", "pharmacy")
+    for user, status in [("nurse", 403), ("inspector", 403), ("pharmacist", 403), ("far", 404)]:
+        reply = tiny.post(
+            f"{API}/networks/tiny/outages", headers=headers_for(tiny, user), json=OUTAGE
+        )
+        assert reply.status_code == status, (user, reply.text)
+    root = headers_for(tiny, "root")
+    neighbour = {**OUTAGE, "producer": "cyclotron-lu177"}
+    assert (
+        tiny.post(f"{API}/networks/tiny/outages", headers=root, json=neighbour).status_code == 201
+    )
+    assert tiny.post(f"{API}/networks/none/outages", headers=root, json=OUTAGE).status_code == 404
