@@ -55,6 +55,8 @@ def elide(value: object, limit: int = 60) -> str:
     text = str(value)
     if len(text.splitlines()) > 1 or text.endswith(("\n", "\r")):  # any line boundary
         text = " ".join(text.split())
+    if not text.isprintable():  # a NUL or an escape sequence is shown, never sent to a terminal
+        text = "".join(c if c.isprintable() or c == " " else f"\\x{ord(c):02x}" for c in text)
     if len(text) <= limit:
         return text
     keep = max(limit - 1, 2)
