@@ -12,8 +12,9 @@ from fastapi.staticfiles import StaticFiles
 
 from radiochain import __version__
 from radiochain.service import errors
-from radiochain.service.api import audit, auth, networks, orders, users
+from radiochain.service.api import audit, auth, networks, orders, runs, users
 from radiochain.service.db import Database
+from radiochain.service.jobs import JobRunner
 from radiochain.service.settings import Settings
 
 API = "/api/v1"
@@ -66,9 +67,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = database
+    app.state.jobs = JobRunner(settings, database)
     errors.install(app)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
-    for router in (auth.router, users.router, audit.router, networks.router, orders.router):
+    for router in (auth.router, users.router, audit.router, networks.router, orders.router,
+                   runs.router):  # fmt: skip
         app.include_router(router, prefix=API)
     _docs(app)
     return app

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
         A Dask scheduler for jobs (``tcp://host:8786``); default: a local cluster.
     local_workers : int
         Worker processes of the local cluster.
+    local_processes : bool
+        The local cluster's workers are processes (default; a running job can then be
+        stopped by restarting its worker); False runs them as threads of the service (tests).
     job_time_limit_s : float [s]
         Longest a job may run; then it is stopped and marked failed.
     token_ttl_s : float [s]
@@ -42,6 +45,7 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=default_database_url)
     scheduler: str | None = None
     local_workers: int = Field(default=1, ge=1, le=64)
+    local_processes: bool = True
     job_time_limit_s: float = Field(default=1800.0, gt=0, le=7 * 86400)
     token_ttl_s: float = Field(default=8 * 3600.0, gt=0, le=30 * 86400)
     max_body_bytes: int = Field(default=64 * 2**20, gt=0)
