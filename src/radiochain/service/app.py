@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from radiochain import __version__
-from radiochain.service import errors
+from radiochain.service import dashboard, errors
 from radiochain.service.api import audit, auth, networks, orders, runs, users
 from radiochain.service.db import Database
 from radiochain.service.jobs import JobRunner
@@ -74,4 +74,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    runs.router):  # fmt: skip
         app.include_router(router, prefix=API)
     _docs(app)
+    dashboard.install(app)
     return app
