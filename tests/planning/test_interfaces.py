@@ -7,7 +7,7 @@ import json
 import math
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -183,7 +183,11 @@ def test_weights_are_finite_and_not_negative(weights: dict[str, object]) -> None
         {"days": 7.5},
         {"start": date(1999, 12, 31)},
         {"start": date(2101, 1, 1)},
-        {"start": "2026-01-05"},
+        {"start": "2026-W02"},
+        {"start": "20260105"},
+        {"start": "2026-1-5"},
+        {"start": 20260105},
+        {"start": datetime(2026, 1, 5, 9)},
         {"early_arrival_h": math.nan},
         {"batch_choices": 0},
     ],
@@ -191,6 +195,15 @@ def test_weights_are_finite_and_not_negative(weights: dict[str, object]) -> None
 def test_plan_options_are_checked(options: dict[str, object]) -> None:
     with pytest.raises(InputError):
         PlanOptions(**options)  # type: ignore[arg-type]
+
+
+def test_plan_options_read_the_start_as_every_command_does() -> None:
+    """YYYY-MM-DD text is the date (radiochain.units.parse_date); other ISO 8601 forms are
+    refused, naming the form to write."""
+    assert PlanOptions(start="2026-01-05").start == date(2026, 1, 5)
+    assert PlanOptions(start=" 2026-01-05 ").start == date(2026, 1, 5)
+    with pytest.raises(InputError, match=r"'2026-W02' is not a date .*YYYY-MM-DD"):
+        PlanOptions(start="2026-W02")
 
 
 def test_save_model_to_an_unwritable_place_writes_nothing_and_says_where(tmp_path: Path) -> None:

@@ -248,7 +248,7 @@ def test_cli_plan_infeasible_network_exits_1(
     assert main(["plan", str(folder), "--out", str(tmp_path / "p")]) == 1
     err = capsys.readouterr().err
     assert "cannot be planned" in err
-    assert "the fastest route to 'hospital-b' takes 200 h, longer than the shelf life" in err
+    assert "the fastest route to 'hospital-b' takes 8.333 d, longer than the shelf life" in err
 
 
 def _one_dose_a_day(n: Network, dates: list[str], window_start: str = "11:00") -> None:

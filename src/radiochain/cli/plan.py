@@ -42,15 +42,18 @@ def plan_command(
         str, typer.Option(help="Folder for the plan tables, summary.json and the report.")
     ] = "out/plan",
     time_limit: Annotated[
-        str, typer.Option(help="Solver time limit, a duration, e.g. '10 min' (at most '7 d').")
-    ] = "10 min",
+        str | None,
+        typer.Option(help="MILP: solver time limit, a duration up to '7 d' (default '10 min')."),
+    ] = None,
     gap: Annotated[
-        str, typer.Option(help="Relative MIP gap to stop at, a fraction: 0.005 or '0.5 %'.")
-    ] = "0.5 %",
+        str | None,
+        typer.Option(help="MILP: relative gap to stop at, 0.005 or '0.5 %' (the default)."),
+    ] = None,
     weights: Annotated[
         str | None,
         typer.Option(
-            help="Objective weights, e.g. 'unserved=1e8,moved=1e6,waste_per_gbq=100,cost=0.001'."
+            help="MILP: objective weights, name=value pairs of unserved (above 0), moved, "
+            "waste_per_gbq, cost, e.g. 'moved=1e5' (defaults: docs/planning.md)."
         ),
     ] = None,
     save_model: Annotated[
@@ -74,6 +77,9 @@ def plan_command(
     from radiochain.network.io import read_network
     from radiochain.planning import PlanOptions, run_plan
 
+    chosen_method = _method(method)
+    if chosen_method == "greedy":
+        _milp_only(time_limit=time_limit, gap=gap, weights=weights, save_model=save_model)
     options = PlanOptions(start=_start(start), days=_days(days))
     chosen = _weights(weights)
     seconds = _time_limit(time_limit)
@@ -81,7 +87,7 @@ def plan_command(
     network = read_network(network_path)
     result = run_plan(
         network,
-        method=_method(method),
+        method=chosen_method,
         options=options,
         weights=chosen,
         time_limit_s=seconds,
@@ -107,22 +113,24 @@ def _method(text: str) -> Any:
     return text
 
 
+def _milp_only(**given: str | None) -> None:
+    """Refuse options that only the MILP uses with ``--method greedy`` (never ignore them)."""
+    names = [f"--{name.replace('_', '-')}" for name, value in given.items() if value is not None]
+    if names:
+        raise InputError(
+            f"{', '.join(names)}: only --method milp uses {'it' if len(names) == 1 else 'them'}"
+            " (the greedy rule has no objective, solver or model)"
+        )
+
+
 def _start(text: str | None) -> date | None:
-    from radiochain.planning.instance import FIRST_START, LAST_START
+    from radiochain.units import parse_date
 
     if text is None:
         return None
     if not text.strip():
         raise InputError("--start: empty (write a date, YYYY-MM-DD, e.g. 2026-03-02)")
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(
-            f"--start {elide(text)!r}: not a date (write YYYY-MM-DD, e.g. 2026-03-02)"
-        ) from None
-    if not FIRST_START <= day <= LAST_START:
-        raise InputError(f"--start {day}: give a date between {FIRST_START} and {LAST_START}")
-    return day
+    return parse_date(text, what="--start")
 
 
 def _days(days: int) -> int:
@@ -133,10 +141,12 @@ def _days(days: int) -> int:
     return days
 
 
-def _time_limit(text: str) -> float:
+def _time_limit(text: str | None) -> float | None:
     from radiochain.planning.workflow import MAX_TIME_LIMIT_S
     from radiochain.units import to_seconds
 
+    if text is None:
+        return None
     try:
         float(text)
     except ValueError:
@@ -152,9 +162,11 @@ def _time_limit(text: str) -> float:
     return seconds
 
 
-def _gap(text: str) -> float:
+def _gap(text: str | None) -> float | None:
     from radiochain.units import parse_fraction
 
+    if text is None:
+        return None
     value = parse_fraction(text, what="--gap")
     if value >= 1:
         raise InputError(f"--gap {elide(text)!r}: give a fraction below 1, e.g. 0.005 or '0.5 %'")
@@ -165,7 +177,7 @@ def _weights(text: str | None) -> Any:
     from radiochain.planning import PlanWeights
 
     if text is None:
-        return PlanWeights()
+        return None
     names = tuple(PlanWeights.__dataclass_fields__)
     values: dict[str, float] = {}
     for part in text.split(","):
@@ -187,10 +199,19 @@ def _weights(text: str | None) -> Any:
         if key in values:
             raise InputError(f"--weights: {key} is given twice")
         values[key] = number
-    return PlanWeights(**values)
+    try:
+        return PlanWeights(**values)
+    except InputError as err:  # the library's range: said once, for the option given
+        raise InputError(f"--weights: {err}") from None
+
+
+def _gbq(value: float | None) -> str:
+    return "" if value is None else f"{value / 1e9:,.1f}"
 
 
 def _print(result: Any, summary: dict[str, Any]) -> None:
+    from radiochain.planning.result import activity_balance
+
     console = make_console()
     console.print(
         f"[bold]{summary['network']}[/bold]: {result.method} plan, {result.status.value}, "
@@ -206,17 +227,18 @@ def _print(result: Any, summary: dict[str, Any]) -> None:
         table.add_row(
             key.replace("_", " "), str(k[key]), *([str(base.get(key, ""))] if base else [])
         )
-    for key, text in (
-        ("activity_ordered_bq", "nuclide ordered from producers"),
-        ("activity_produced_bq", "labelled (at calibration)"),
-        ("activity_administered_bq", "administered"),
-        ("activity_decayed_before_administration_bq", "decayed between calibration and patient"),
-    ):
-        row = [f"{text} [GBq]", f"{k[key] / 1e9:,.1f}"]
+    base_rows = activity_balance(base) if base else []
+    for n, (text, depth, value) in enumerate(activity_balance(k)):
+        row = [f"{'  ' * depth}{text} [GBq]", _gbq(value)]
         if base:
-            row.append(f"{base[key] / 1e9:,.1f}" if key in base else "")
+            row.append(_gbq(base_rows[n][2]))
         table.add_row(*row)
+    row = ["cost (the network's currency)", f"{k['cost']:,.0f}"]
+    if base:
+        row.append(f"{base['cost']:,.0f}" if "cost" in base else "")
+    table.add_row(*row)
     console.print(table)
+    console.print("activity: the indented rows add up to the row above them", markup=False)
     console.print(
         f"bulk nuclide: {k['bulk_shipments']} shipment(s) in {k['bulk_packages']} package(s)"
         + (

@@ -24,6 +24,7 @@ from radiochain.network.validate import check_products, check_reachability
 from radiochain.physics.decay import decay_factor
 from radiochain.physics.transport import a2_value
 from radiochain.planning.bulk import bulk_routes
+from radiochain.units import parse_date
 
 HOURS_PER_DAY = 24.0
 FloatArray = npt.NDArray[np.float64]
@@ -35,9 +36,10 @@ class PlanOptions:
 
     Attributes
     ----------
-    start : date or None
-        First day of the horizon (default: ``start_date`` of network.yaml, else the Monday of
-        the earliest appointment).
+    start : date, str or None
+        First day of the horizon, a date or ``YYYY-MM-DD`` text between 2000-01-01 and
+        2100-12-31 (default: ``start_date`` of network.yaml, else the Monday of the earliest
+        appointment).
     days : int
         Length of the horizon [d].
     lead_in_days : int or None
@@ -54,7 +56,7 @@ class PlanOptions:
         of a two-leg route [h].
     """
 
-    start: date | None = None
+    start: date | str | None = None
     days: int = 7
     lead_in_days: int | None = None
     batch_choices: int = 2
@@ -64,12 +66,9 @@ class PlanOptions:
 
     def __post_init__(self) -> None:
         if self.start is not None:
-            if not isinstance(self.start, date) or isinstance(self.start, datetime):
+            if isinstance(self.start, datetime) or not isinstance(self.start, date | str):
                 raise InputError(f"start {elide(self.start)!r}: give a date (YYYY-MM-DD)")
-            if not FIRST_START <= self.start <= LAST_START:
-                raise InputError(
-                    f"start {self.start}: give a date between {FIRST_START} and {LAST_START}"
-                )
+            object.__setattr__(self, "start", parse_date(self.start, what="start"))
         _whole(self.days, "days", 1, MAX_DAYS)
         if self.lead_in_days is not None:
             _whole(self.lead_in_days, "lead_in_days", 0, MAX_DAYS)
@@ -293,9 +292,9 @@ def _departures(
 def _default_start(network: Network) -> date:
     meta = network.extra_meta.get("start_date")
     if meta:
-        return date.fromisoformat(str(meta))
-    if network.demand.empty:
-        raise InputError("the network has no demand to plan (demand.csv is empty)")
+        origin = network.origin
+        file = origin.name if origin is not None and origin.suffix == ".json" else "network.yaml"
+        return parse_date(meta, what=f"{elide(file)}: start_date")
     first = date.fromisoformat(min(network.demand["date"]))
     return first - timedelta(days=first.weekday())
 
@@ -513,6 +512,50 @@ def _inputs(
     return pd.concat(pairs, ignore_index=True)
 
 
+MAX_WAYS_TO_SERVE = 20_000_000
+"""Most ways to serve the appointments of one plan: appointment x allowed day x departure
+towards its hospital, counted before the planner keeps those that fit the window (about 300
+bytes each while the instance is built; ``plan`` refuses larger instances, see
+docs/planning.md)."""
+MERGE_CHUNK = 1_000_000
+"""Rows of appointment-day x departure joined at a time while the options are built [rows]."""
+
+
+def _appointment_days(
+    appts: pd.DataFrame, start: date, tz: ZoneInfo
+) -> tuple[pd.DataFrame, npt.NDArray[np.int64]]:
+    """Each appointment on each day it may be served: ``appt, serve_day, ws, we`` (its window
+    on that day [h]), and the appointment's row in ``appts`` per row."""
+    spans = (appts["last_day"] - appts["first_day"] + 1).clip(lower=0).to_numpy(dtype=np.int64)
+    appt = np.repeat(np.arange(len(appts), dtype=np.int64), spans)
+    offset = np.arange(len(appt)) - np.repeat(np.cumsum(spans) - spans, spans)
+    serve_day = appts["first_day"].to_numpy(dtype=np.int64)[appt] + offset
+    days = pd.DataFrame({"appt": appt, "serve_day": serve_day})
+    days["ws"] = elapsed_hours(start, tz, serve_day, appts["window_start_h"].to_numpy()[appt])
+    days["we"] = elapsed_hours(start, tz, serve_day, appts["window_end_h"].to_numpy()[appt])
+    return days, appt
+
+
+def count_ways_to_serve(appts: pd.DataFrame, departures: pd.DataFrame) -> int:
+    """Appointment x allowed day x departure towards its hospital: the rows the planner
+    considers before it keeps those that fit (what its memory grows with)."""
+    per_hospital = departures.groupby("to_site").size()
+    days = (appts["last_day"] - appts["first_day"] + 1).clip(lower=0)
+    reach = appts["hospital"].map(per_hospital).fillna(0).to_numpy(dtype=np.int64)
+    return int((days.to_numpy(dtype=np.int64) * reach).sum())
+
+
+def _check_size(appts: pd.DataFrame, departures: pd.DataFrame, options: PlanOptions) -> None:
+    """Refuse an instance too large to build in memory, before it is built."""
+    ways = count_ways_to_serve(appts, departures)
+    if ways > MAX_WAYS_TO_SERVE:
+        raise InputError(
+            f"too large to plan: {len(appts):,} appointments in {options.days} day(s) have "
+            f"{ways:,} ways to be served (appointment x day x departure), at most "
+            f"{MAX_WAYS_TO_SERVE:,} (plan fewer days or part of the network)"
+        )
+
+
 def _serving_options(
     appts: pd.DataFrame,
     departures: pd.DataFrame,
@@ -522,37 +565,65 @@ def _serving_options(
     tz: ZoneInfo,
     options: PlanOptions,
 ) -> pd.DataFrame:
-    """Ways to serve each appointment: (day, departure, batch), with the activity to draw."""
-    days = appts.reset_index().rename(columns={"index": "appt"})
-    days["serve_day"] = [
-        list(range(a, b + 1)) for a, b in zip(days["first_day"], days["last_day"], strict=True)
-    ]
-    days = days.explode("serve_day")
-    days["serve_day"] = days["serve_day"].astype(int)
-    days["ws"] = elapsed_hours(start, tz, days["serve_day"], days["window_start_h"])
-    days["we"] = elapsed_hours(start, tz, days["serve_day"], days["window_end_h"])
-    dep = departures.reset_index().rename(columns={"index": "departure"})
-    opts = days.merge(dep, left_on="hospital", right_on="to_site")
-    opts = opts[
-        (opts["t_arr"] <= opts["we"]) & (opts["t_arr"] >= opts["ws"] - options.early_arrival_h)
-    ]
-    opts["t_admin"] = np.maximum(opts["ws"], opts["t_arr"])
-    bat = batches[batches["fed"]].reset_index().rename(columns={"index": "batch"})
-    opts = opts.merge(
-        bat[["batch", "site", "product", "t_release", "t_cal", "shelf_end"]],
-        left_on=["from_site", "product"],
-        right_on=["site", "product"],
+    """Ways to serve each appointment: (day, departure, batch), with the activity to draw.
+
+    Appointment-days are joined with the departures towards their hospital in chunks of about
+    :data:`MERGE_CHUNK` rows, keeping only what fits the window, then with the batches that
+    are released in time and within their shelf life (names become integer codes first, so a
+    join carries numbers only)."""
+    days, appt_of_row = _appointment_days(appts, start, tz)
+    sites = pd.Index(
+        pd.unique(np.concatenate([departures["to_site"], departures["from_site"], batches["site"]]))
     )
-    opts = opts[(opts["t_release"] <= opts["t_dep"]) & (opts["shelf_end"] >= opts["t_admin"])]
+    products = pd.Index(pd.unique(np.concatenate([appts["product"], batches["product"]])))
+    days["h"] = sites.get_indexer(appts["hospital"].to_numpy()[appt_of_row])
+    dep = pd.DataFrame(
+        {
+            "departure": np.arange(len(departures)),
+            "h": sites.get_indexer(departures["to_site"]),
+            "site": sites.get_indexer(departures["from_site"]),
+            "t_dep": departures["t_dep"].to_numpy(dtype=float),
+            "t_arr": departures["t_arr"].to_numpy(dtype=float),
+        }
+    )
+    fed = np.nonzero(batches["fed"].to_numpy(dtype=bool))[0]
+    bat = pd.DataFrame(
+        {
+            "batch": fed,
+            "site": sites.get_indexer(batches["site"].to_numpy()[fed]),
+            "product": products.get_indexer(batches["product"].to_numpy()[fed]),
+            "t_release": batches["t_release"].to_numpy(dtype=float)[fed],
+            "t_cal": batches["t_cal"].to_numpy(dtype=float)[fed],
+            "shelf_end": batches["shelf_end"].to_numpy(dtype=float)[fed],
+        }
+    )
+    product_of = products.get_indexer(appts["product"])
+    reach = days["h"].map(dep.groupby("h").size()).fillna(0).to_numpy(dtype=np.int64)
+    bounds = np.searchsorted(np.cumsum(reach), np.arange(MERGE_CHUNK, reach.sum(), MERGE_CHUNK))
+    parts = []
+    for chunk in np.split(np.arange(len(days)), np.unique(bounds)):
+        part = days.iloc[chunk].merge(dep, on="h")
+        part = part[
+            (part["t_arr"] <= part["we"]) & (part["t_arr"] >= part["ws"] - options.early_arrival_h)
+        ]
+        part = part.assign(
+            t_admin=np.maximum(part["ws"], part["t_arr"]),
+            product=product_of[part["appt"].to_numpy()],
+        ).drop(columns=["h", "ws", "we"])
+        part = part.merge(bat, on=["site", "product"])
+        parts.append(
+            part[(part["t_release"] <= part["t_dep"]) & (part["shelf_end"] >= part["t_admin"])]
+        )
+    opts = pd.concat(parts, ignore_index=True)
     opts = opts.sort_values("t_release", ascending=False)
     opts = opts.groupby(["appt", "serve_day", "departure"], sort=False).head(options.batch_choices)
-    opts["draw_cal_bq"] = opts["prescribed_bq"] / decay_factor(
-        opts["half_life_h"].to_numpy(), (opts["t_admin"] - opts["t_cal"]).to_numpy()
+    appt = opts["appt"].to_numpy(dtype=np.int64)
+    half_life_h = appts["half_life_h"].to_numpy(dtype=float)[appt]
+    opts["draw_cal_bq"] = appts["prescribed_bq"].to_numpy(dtype=float)[appt] / decay_factor(
+        half_life_h, (opts["t_admin"] - opts["t_cal"]).to_numpy()
     )
-    opts["dep_factor"] = decay_factor(
-        opts["half_life_h"].to_numpy(), (opts["t_dep"] - opts["t_cal"]).to_numpy()
-    )
-    opts["moved"] = opts["serve_day"] != opts["day"]
+    opts["dep_factor"] = decay_factor(half_life_h, (opts["t_dep"] - opts["t_cal"]).to_numpy())
+    opts["moved"] = opts["serve_day"].to_numpy() != appts["day"].to_numpy()[appt]
     week_of_day = dict(zip(calendar["day"], calendar["week"], strict=True))
     opts["serve_week"] = opts["serve_day"].map(week_of_day)
     columns = ["appt", "serve_day", "serve_week", "departure", "batch", "t_admin"]
@@ -575,7 +646,15 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
     """
     options = options or PlanOptions()
     require_plannable(network)
-    start = options.start or _default_start(network)
+    if network.demand.empty:
+        raise InputError(
+            f"{network.table_place('demand')} is empty: the network has no demand to plan"
+        )
+    start = (
+        parse_date(options.start, what="start")
+        if options.start is not None
+        else _default_start(network)
+    )
     tz = ZoneInfo(network.timezone)
     data = network.dataset
     products = network.products
@@ -599,6 +678,7 @@ def build_instance(network: Network, options: PlanOptions | None = None) -> Inst
     batches = batches.assign(fed=batches.index.isin(list(fed)))
     # departures towards hospitals: direct lanes, and two legs with a transfer
     departures = _departures(network, appts, batches, calendar, start, tz, options)
+    _check_size(appts, departures, options)
     options_table = _serving_options(appts, departures, batches, calendar, start, tz, options)
     licences = network.licences
     limits = (

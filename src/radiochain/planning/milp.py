@@ -35,6 +35,10 @@ GBQ = 1e9
 MAX_WEIGHT = 1e12
 """Largest objective weight: HiGHS treats a cost of 1e20 or more as infinite, and weights
 beyond 1e12 times a network's costs would come near it."""
+MAX_MILP_WAYS = 2_000_000
+"""Most ways to serve (one binary ``Dose-served`` variable each) in a MILP: about 4 GB while
+HiGHS works on 1.5 million (30,000 synthetic hospitals), which it cannot solve to its first
+bound in minutes (docs/planning.md, "How large a network")."""
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -446,6 +450,23 @@ def define_hospital_constraints(m: Model, inst: Instance) -> None:
 ExtraConstraints = Callable[[Model, Instance], None]
 
 
+def check_model_size(inst: Instance) -> None:
+    """Refuse a MILP too large to solve here, before it is built.
+
+    Raises
+    ------
+    InputError
+        More than :data:`MAX_MILP_WAYS` ways to serve (the message says what to do instead).
+    """
+    ways = len(inst.options_table)
+    if ways > MAX_MILP_WAYS:
+        raise InputError(
+            f"too large for the MILP: {len(inst.appointments):,} appointments have {ways:,} "
+            f"ways to be served (one variable each), at most {MAX_MILP_WAYS:,} "
+            "(use the greedy method, fewer days or part of the network)"
+        )
+
+
 def build_model(
     inst: Instance,
     weights: PlanWeights | None = None,
@@ -766,6 +787,7 @@ def plan_milp(
         If HiGHS ends without a plan of its own (it cannot do worse than a start it accepted),
         this plan is returned, with a note, as method ``greedy``.
     """
+    check_model_size(inst)
     began = time.perf_counter()
     m = build_model(inst, weights, extra_constraints)
     build_s = time.perf_counter() - began

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from radiochain.errors import InputError
@@ -192,7 +193,7 @@ class PlanResult:
             ("inputs", self.inputs),
         ):
             path = out / f"{kind}.csv"
-            table.to_csv(path, index=False)
+            _whole_activities(table).to_csv(path, index=False)
             files[kind] = str(path)
         if report and network is not None:
             from radiochain.reports.plan_report import write_plan_report
@@ -205,12 +206,55 @@ class PlanResult:
         return dict(files)
 
 
+def activity_balance(kpis: dict[str, Any]) -> list[tuple[str, int, float | None]]:
+    """The activity balance of a plan's KPIs: ``(label, depth, activity [Bq])`` rows, where
+    the rows of one depth under a row add up to it (``None`` for a KPI that is missing).
+
+    ordered = lost before calibration + labelled; labelled = administered + decayed between
+    calibration and patient + left unused in the batches.
+    """
+    ordered = kpis.get("activity_ordered_bq")
+    labelled = kpis.get("activity_produced_bq")
+    lost = None if ordered is None or labelled is None else float(ordered) - float(labelled)
+    return [
+        ("nuclide ordered from producers", 0, ordered),
+        ("lost before calibration (decay, yield)", 1, lost),
+        ("labelled (at calibration)", 1, labelled),
+        ("administered", 2, kpis.get("activity_administered_bq")),
+        (
+            "decayed between calibration and patient",
+            2,
+            kpis.get("activity_decayed_before_administration_bq"),
+        ),
+        ("left unused in the batches", 2, kpis.get("activity_unused_at_calibration_bq")),
+    ]
+
+
 def _json(value: Any) -> Any:
     if isinstance(value, float | np.floating):
         return None if not math.isfinite(float(value)) else float(value)
     if isinstance(value, np.integer):
         return int(value)
     return value
+
+
+def _whole_activities(table: pd.DataFrame) -> pd.DataFrame:
+    """A table to write: activities (``_bq`` columns, already whole, see :func:`whole_bq`) as
+    whole numbers, ``7400000000`` rather than ``7400000000.0``; a missing value stays blank."""
+    columns = [c for c in table.columns if str(c).endswith("_bq")]
+    if not columns:
+        return table
+    return table.assign(**{str(c): whole_bq(table[c]) for c in columns}).astype(
+        dict.fromkeys(columns, "Int64")
+    )
+
+
+def whole_bq(activity_bq: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Activities as written in the plan's tables: rounded to 1 Bq (``7400000000``, not
+    ``7399999999.999999``). A part in 1e9 of a GBq dose: far inside the checker's relative
+    tolerance, and sums of rounded values are exact."""
+    result: npt.NDArray[np.float64] = np.round(np.asarray(activity_bq, dtype=float))
+    return result
 
 
 def type_a_packages(fractions: np.ndarray) -> int:
@@ -269,9 +313,9 @@ def _dose_table(
         doses.loc[index, "batch"] = names.to_numpy()[chosen["batch"].to_numpy()]
         doses.loc[index, "shipment"] = [ship_name[int(g)] for g in chosen["departure"]]
         doses.loc[index, "administration_time"] = [instance.timestamp(t) for t in t_admin]
-        doses.loc[index, "activity_at_administration_bq"] = chosen[
-            "draw_cal_bq"
-        ].to_numpy() * decay_factor(half, t_admin - t_cal)
+        doses.loc[index, "activity_at_administration_bq"] = whole_bq(
+            chosen["draw_cal_bq"].to_numpy() * decay_factor(half, t_admin - t_cal)
+        )
     slots = appts["hospital"].map(instance.network.sites["weekly_treatment_slots"]).astype(float)
     treated = doses[doses["status"] != "unserved"].groupby("hospital").size()
     hospital_of = appts["hospital"].astype(str).to_numpy()
@@ -299,7 +343,7 @@ def _batch_table(instance: Instance, choice: Choice) -> pd.DataFrame:
     batches, names = instance.batches, batch_names(instance)
     made = np.nonzero(choice.batch_activity_bq > 0)[0]
     drawn_in = (
-        pd.Series(choice.input_bq, index=instance.inputs.index)
+        pd.Series(whole_bq(choice.input_bq), index=instance.inputs.index)
         .groupby(instance.inputs["batch"])
         .sum()
         if len(instance.inputs)
@@ -313,7 +357,7 @@ def _batch_table(instance: Instance, choice: Choice) -> pd.DataFrame:
             "nuclide": batches["nuclide"].to_numpy()[made],
             "synthesis_start": [instance.timestamp(t) for t in batches["t_start"].to_numpy()[made]],
             "calibration_time": [instance.timestamp(t) for t in batches["t_cal"].to_numpy()[made]],
-            "calibration_activity_bq": choice.batch_activity_bq[made],
+            "calibration_activity_bq": whole_bq(choice.batch_activity_bq[made]),
             "release_time": [instance.timestamp(t) for t in batches["t_release"].to_numpy()[made]],
             "input_activity_bq": drawn_in.reindex(made).fillna(0.0).to_numpy(),
         }
@@ -323,10 +367,11 @@ def _batch_table(instance: Instance, choice: Choice) -> pd.DataFrame:
 def _input_table(instance: Instance, choice: Choice) -> tuple[pd.DataFrame, pd.DataFrame]:
     """inputs.csv (nuclide drawn from producers, with its bulk shipment) and the bulk
     shipments."""
+    drawn = whole_bq(choice.input_bq)
     used_in = np.nonzero(
-        choice.input_bq > 1e-6 * max(float(choice.input_bq.max(initial=0.0)), 1.0)
+        (choice.input_bq > 1e-6 * max(float(choice.input_bq.max(initial=0.0)), 1.0)) & (drawn > 0)
     )[0]
-    bulk, shipment_of = bulk_shipments(instance, np.asarray(choice.input_bq), used_in)
+    bulk, shipment_of = bulk_shipments(instance, drawn, used_in)
     delivery = instance.inputs["delivery"].to_numpy(dtype=np.int64)[used_in]
     names = batch_names(instance).to_numpy()
     inputs = pd.DataFrame(
@@ -336,7 +381,7 @@ def _input_table(instance: Instance, choice: Choice) -> tuple[pd.DataFrame, pd.D
                 instance.timestamp(t) for t in instance.deliveries["t"].to_numpy()[delivery]
             ],
             "batch": names[instance.inputs["batch"].to_numpy(dtype=np.int64)[used_in]],
-            "activity_bq": choice.input_bq[used_in],
+            "activity_bq": drawn[used_in],
             "shipment": shipment_of,
         }
     )
@@ -377,7 +422,7 @@ def _dose_shipments(
             "packages": [type_a_packages(fraction[departure == g]) for g in used_deps],
             "package_type": TYPE_A,
             "nuclide": nuclides.reindex(used_deps).to_numpy(),
-            "activity_at_departure_bq": act_dep.reindex(used_deps).to_numpy(),
+            "activity_at_departure_bq": whole_bq(act_dep.reindex(used_deps).to_numpy()),
         },
         columns=SHIPMENT_COLUMNS,
     )

@@ -12,12 +12,18 @@ import math
 from pathlib import Path
 from typing import Literal
 
-from radiochain.errors import InputError, elide
+from radiochain.errors import InputError, elide, elide_path
 from radiochain.network.core import Network
 from radiochain.planning.check import PlanCheckError, check_plan
 from radiochain.planning.greedy import greedy_choice
 from radiochain.planning.instance import PlanOptions, build_instance, unserved_reasons
-from radiochain.planning.milp import ExtraConstraints, PlanWeights, model_file, plan_milp
+from radiochain.planning.milp import (
+    ExtraConstraints,
+    PlanWeights,
+    check_model_size,
+    model_file,
+    plan_milp,
+)
 from radiochain.planning.result import PlanResult, PlanStatus, assemble
 
 __all__ = ["MAX_TIME_LIMIT_S", "METHODS", "PlanCheckError", "plan", "run_plan"]
@@ -29,15 +35,45 @@ MAX_TIME_LIMIT_S = 7 * 86_400.0
 """Longest solver time limit [s] (a week)."""
 
 
+DEFAULT_TIME_LIMIT_S = 600.0
+"""Solver time limit when none is given [s]."""
+DEFAULT_MIP_GAP = 0.005
+"""Relative MIP gap at which HiGHS stops when none is given."""
+
+
+def _refuse_milp_only(**given: object) -> None:
+    """Arguments only the MILP uses are refused with the greedy method, never ignored."""
+    names = [name for name, value in given.items() if value is not None]
+    if names:
+        raise InputError(
+            f"{', '.join(names)}: only the 'milp' method uses "
+            f"{'it' if len(names) == 1 else 'them'} (the greedy rule has no objective, "
+            "solver or model)"
+        )
+
+
 def _check_arguments(
     method: str,
     options: PlanOptions | None,
     weights: PlanWeights | None,
-    time_limit_s: float,
-    mip_gap: float,
-) -> None:
+    time_limit_s: float | None,
+    mip_gap: float | None,
+    save_model: str | Path | None = None,
+    extra_constraints: ExtraConstraints | None = None,
+) -> tuple[float, float]:
+    """Check the arguments; the time limit [s] and the MIP gap to use."""
     if method not in METHODS:
         raise InputError(f"method {elide(method)!r}: use 'milp' or 'greedy'")
+    if method == "greedy":
+        _refuse_milp_only(
+            weights=weights,
+            time_limit_s=time_limit_s,
+            mip_gap=mip_gap,
+            save_model=save_model,
+            extra_constraints=extra_constraints,
+        )
+    time_limit_s = DEFAULT_TIME_LIMIT_S if time_limit_s is None else time_limit_s
+    mip_gap = DEFAULT_MIP_GAP if mip_gap is None else mip_gap
     if options is not None and not isinstance(options, PlanOptions):
         raise InputError(f"options: give a PlanOptions, not {type(options).__name__}")
     if weights is not None and not isinstance(weights, PlanWeights):
@@ -58,6 +94,32 @@ def _check_arguments(
         or not 0 <= mip_gap < 1
     ):
         raise InputError(f"MIP gap {elide(mip_gap)}: give a fraction from 0 to below 1")
+    return float(time_limit_s), float(mip_gap)
+
+
+def check_out(out: str | Path, network: Network) -> None:
+    """Refuse an output folder that is the network's own folder or inside it (the plan's
+    tables would mix with the network's, which ``network validate`` then calls unknown), or
+    the network's .json file.
+
+    Raises
+    ------
+    InputError
+        Naming the folder given and the network.
+    """
+    origin = getattr(network, "origin", None)
+    if origin is None or str(out).strip() == "":
+        return
+    target, source = Path(out).resolve(), Path(origin).resolve()
+    shown, where = elide_path(out, 60), f"the network folder {elide_path(origin, 60)}"
+    if target == source and source.suffix == ".json":
+        raise InputError(f"--out {shown}: is the network file itself (give another folder)")
+    if source.is_dir() and target.is_relative_to(source):
+        inside = "is the network folder" if target == source else f"is inside {where}"
+        raise InputError(
+            f"--out {shown}: {inside} (the plan's tables would mix with the network's; "
+            "give a folder outside it, e.g. out/plan)"
+        )
 
 
 def plan(
@@ -66,8 +128,8 @@ def plan(
     method: Literal["milp", "greedy"] = "milp",
     options: PlanOptions | None = None,
     weights: PlanWeights | None = None,
-    time_limit_s: float = 600.0,
-    mip_gap: float = 0.005,
+    time_limit_s: float | None = None,
+    mip_gap: float | None = None,
     save_model: str | Path | None = None,
     extra_constraints: ExtraConstraints | None = None,
     with_baseline: bool = True,
@@ -82,11 +144,11 @@ def plan(
     options : PlanOptions
         Horizon and option generation.
     weights : PlanWeights
-        Objective weights (MILP only).
+        Objective weights (MILP only; default :class:`PlanWeights`).
     time_limit_s : float [s]
-        Above 0, at most 7 days.
+        Above 0, at most 7 days (MILP only; default 600 s).
     mip_gap : float
-        Relative gap at which HiGHS stops, in [0, 1) (0.005 = 0.5 %).
+        Relative gap at which HiGHS stops, in [0, 1) (MILP only; default 0.005 = 0.5 %).
     save_model : str or Path, optional
         Write the MILP to this .mps or .lp file before solving (checked first).
     extra_constraints : callable, optional
@@ -103,12 +165,14 @@ def plan(
     InfeasibleError
         The network cannot be planned (e.g. no lane reaches a hospital within the shelf life).
     """
-    _check_arguments(method, options, weights, time_limit_s, mip_gap)
+    time_limit_s, mip_gap = _check_arguments(
+        method, options, weights, time_limit_s, mip_gap, save_model, extra_constraints
+    )
     if save_model is not None:
         model_file(save_model)
     instance = build_instance(network, options)
-    if method == "greedy" and save_model is not None:
-        raise InputError("save_model: only the 'milp' method has a model to write")
+    if method == "milp":
+        check_model_size(instance)
     start = greedy_choice(instance) if (warm_start or with_baseline or method == "greedy") else None
     if method == "greedy":
         assert start is not None
@@ -165,8 +229,8 @@ def run_plan(
     method: Literal["milp", "greedy"] = "milp",
     options: PlanOptions | None = None,
     weights: PlanWeights | None = None,
-    time_limit_s: float = 600.0,
-    mip_gap: float = 0.005,
+    time_limit_s: float | None = None,
+    mip_gap: float | None = None,
     save_model: str | Path | None = None,
     extra_constraints: ExtraConstraints | None = None,
     dataset: str | None = None,
@@ -188,8 +252,8 @@ def run_plan(
         Nuclear dataset to plan with instead of the network's (``radiochain``, ``icrp107``).
     out : str or Path, optional
         Folder for ``doses.csv``, ``batches.csv``, ``shipments.csv``, ``inputs.csv``,
-        ``summary.json`` and (with ``report``) ``report.html`` and its figures. Nothing is
-        written without it.
+        ``summary.json`` and (with ``report``) ``report.html`` and its figures, outside the
+        network's folder. Nothing is written without it.
     report : bool
         Write the HTML report and figures into ``out``.
 
@@ -207,7 +271,9 @@ def run_plan(
     """
     from radiochain.files import output_folder
 
-    _check_arguments(method, options, weights, time_limit_s, mip_gap)
+    _check_arguments(method, options, weights, time_limit_s, mip_gap, save_model, extra_constraints)
+    if out is not None:
+        check_out(out, network)
     folder = output_folder(out) if out is not None else None
     if save_model is not None:
         model_file(save_model)

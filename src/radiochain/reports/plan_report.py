@@ -149,9 +149,6 @@ def write_plan_report(plan: PlanResult, network: Network, folder: str | Path) ->
         images[name] = base64.b64encode(data).decode("ascii")
         files[name] = str(out / f"{name}.png")
     summary = plan.summary()
-    kpis = pd.DataFrame(
-        {"plan": summary["kpis"], "baseline (greedy)": summary["baseline_kpis"] or {}}
-    )
     unserved = plan.doses[plan.doses["status"] == "unserved"][
         ["appointment", "hospital", "product", "reason"]
     ]
@@ -172,7 +169,7 @@ img{{max-width:100%}}</style></head><body>
 {plan.days} days from
 {html.escape(plan.start)}; nuclear data {html.escape(plan.dataset)}.</p>
 <p>{_check_text(plan)}</p>
-<h2>Key figures</h2>{kpis.to_html(border=0, float_format=_fmt, na_rep="")}
+<h2>Key figures</h2>{key_figures_table(summary["kpis"], summary["baseline_kpis"])}
 <h2>Solver</h2><table>{rows}</table>
 <h2>Timeline</h2><img alt="timeline" src="data:image/png;base64,{images["timeline"]}">
 <h2>Batches and their doses</h2><img alt="batches" src="data:image/png;base64,{images["batches"]}">
@@ -202,5 +199,54 @@ def _check_text(plan: PlanResult) -> str:
     )
 
 
-def _fmt(value: Any) -> str:
-    return f"{value:.4g}"
+COUNTS = (
+    "appointments",
+    "treated_on_day",
+    "moved",
+    "unserved",
+    "batches",
+    "shipments",
+    "packages",
+    "bulk_shipments",
+    "bulk_packages",
+    "bulk_type_b_shipments",
+)
+"""KPIs that are counts, in the order the report lists them."""
+
+
+def key_figures_table(kpis: dict[str, Any], baseline: dict[str, Any] | None) -> str:
+    """The plan's key figures as an HTML table: the counts, then the activity balance in GBq
+    (indented rows add up to the row above them) and the cost — the rows of the terminal's
+    table, with the greedy baseline beside them when there is one."""
+    from radiochain.planning.result import activity_balance
+
+    columns = [kpis, *([baseline] if baseline else [])]
+    head = "<tr><th></th><th>plan</th>" + ("<th>baseline (greedy)</th>" if baseline else "")
+
+    def row(label: str, cells: list[str], depth: int = 0) -> str:
+        style = f' style="text-align:left;padding-left:{0.6 + 1.2 * depth:.1f}rem"'
+        return (
+            f"<tr><th{style}>{html.escape(label)}</th>"
+            + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+            + "</tr>"
+        )
+
+    rows = [
+        row(key.replace("_", " "), [_count(c.get(key)) for c in columns])
+        for key in COUNTS
+        if key in kpis
+    ]
+    balances = [activity_balance(c) for c in columns]
+    for n, (label, depth, _) in enumerate(balances[0]):
+        rows.append(row(f"{label} [GBq]", [_gbq(b[n][2]) for b in balances], depth))
+    rows.append(row("cost (the network's currency)", [_count(c.get("cost")) for c in columns]))
+    note = "<p><small>Activity: the indented rows add up to the row above them.</small></p>"
+    return f"<table>{head}</tr>{''.join(rows)}</table>{note}"
+
+
+def _count(value: Any) -> str:
+    return "" if value is None else f"{float(value):,.0f}"
+
+
+def _gbq(value: Any) -> str:
+    return "" if value is None else f"{float(value) / 1e9:,.1f}"
