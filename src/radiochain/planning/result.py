@@ -487,7 +487,7 @@ def _kpis(
     chosen: pd.DataFrame,
 ) -> dict[str, Any]:
     administered = float(doses["activity_at_administration_bq"].sum())
-    produced = float(batches["calibration_activity_bq"].sum())
+    produced = float(choice.batch_activity_bq.sum())  # before the tables round it
     drawn = float(chosen["draw_cal_bq"].sum())
     b, d = instance.batches, instance.departures
     cost = (
