@@ -9,6 +9,7 @@ sites, the orders placed, and the stored inputs recomputed.
 from __future__ import annotations
 
 import hashlib
+import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,8 +25,9 @@ from radiochain.planning import PlanResult, PlanStatus, check_plan
 from radiochain.service import tasks
 from radiochain.service.app import create_app
 from radiochain.service.models import NetworkVersion, Run
+from radiochain.service.services.users import create_user
 from radiochain.service.settings import Settings
-from tests.service.conftest import headers_for
+from tests.service.conftest import PASSWORD, headers_for
 from tests.service.world import network_bytes, order_body, post_network
 
 API = "/api/v1"
@@ -192,6 +194,7 @@ def test_a_stress_test_reports_progress_and_its_answers(
         ({"kind": "stress_test", "options": {"seed": -1}}, 422, "seed"),
         ({"kind": "forecast"}, 422, "kind"),
         ({"kind": "plan", "network": "atlantis"}, 404, "atlantis"),
+        ({"kind": "plan", "network": "ti\x00ny"}, 400, "network"),
         ({"kind": "plan", "version": 9}, 404, "version 9"),
     ],
 )
@@ -253,10 +256,7 @@ def test_a_run_beyond_the_time_limit_fails_with_the_reason(database_url: str) ->
         with TestClient(application) as client:
             store_network(application)
             with application.state.db.session() as session:
-                from radiochain.service.services.users import create_user
-
-                create_user(session, username="ada", password="correct horse battery staple",
-                            role="admin")  # fmt: skip
+                create_user(session, username="ada", password=PASSWORD, role="admin")
             admin = headers_for(client, "ada")
             queued = start(client, admin, kind="stress_test", options={"weeks": 1, "runs": 1})
             run = wait(client, admin, queued["id"])
@@ -421,3 +421,47 @@ def test_who_may_start_and_cancel_runs(
     assert client.get(f"{API}/runs/{by_admin['id']}", headers=world["hosa"]).status_code == 404
     assert client.get(f"{API}/runs", headers=world["hosa"]).json() == []
     assert client.get(f"{API}/runs/{by_admin['id']}", headers=world["prod"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/runs/0", 422),
+        ("/runs/abc", 422),
+        ("/runs/2147483647", 404),
+        ("/runs/2147483647/result", 404),
+        ("/runs/99999999999", 422),
+        ("/runs?before=99999999999", 422),
+        ("/runs?network=%00", 400),
+        ("/runs?status=lost", 422),
+        ("/runs?limit=0", 422),
+        ("/deliveries?network=tiny&hospital=%00", 400),
+        ("/deliveries?network=tiny", 400),
+        ("/deliveries?network=tiny&hospital=hospital-a", 404),  # no plan yet
+    ],
+)
+def test_strange_reads_are_refused_in_one_line(
+    app: Any, client: TestClient, admin: dict[str, str], path: str, status: int
+) -> None:
+    store_network(app)
+    reply = client.get(f"{API}{path}", headers=admin)
+    assert reply.status_code == status, reply.text
+    assert "\n" not in reply.json()["detail"]
+
+
+def test_an_unreachable_scheduler_fails_the_run_with_the_reason(database_url: str) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    application = make_app(database_url, scheduler=f"tcp://127.0.0.1:{port}")
+    try:
+        with TestClient(application) as client:
+            store_network(application)
+            with application.state.db.session() as session:
+                create_user(session, username="ada", password=PASSWORD, role="admin")
+            admin = headers_for(client, "ada")
+            run = wait(client, admin, start(client, admin, kind="plan")["id"])
+            assert run["status"] == "failed"
+            assert "Dask scheduler" in run["message"]
+    finally:
+        application.state.db.dispose()

@@ -167,7 +167,8 @@ class JobRunner:
         self._wake.set()
 
     def close(self) -> None:
-        """Stop the watcher, fail the runs it was running (``interrupted``), close Dask."""
+        """Stop the watcher, fail the runs a worker was running (``interrupted``; runs still
+        waiting stay ``queued`` and are submitted again at the next start), close Dask."""
         with self._lock:
             self._closed = True
             thread = self._thread
@@ -175,10 +176,11 @@ class JobRunner:
         self._wake.set()
         if thread is not None:
             thread.join(timeout=60)
-        try:
+        try:  # runs a worker had started are lost; those still waiting stay queued
             with self.database.session() as session:
-                for run_id in list(self._active):
-                    finish(session, run_id, "failed", INTERRUPTED)
+                for active in self._active.values():
+                    if active.started is not None:
+                        finish(session, active.run_id, "failed", INTERRUPTED)
         except Exception:  # the database may be gone at shutdown; the next start recovers
             log.exception("could not mark the running runs interrupted")
         self._active.clear()

@@ -18,7 +18,7 @@ router = APIRouter(tags=["runs"])
 
 Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 Kind = Literal["plan", "stress_test"]
-RunId = Annotated[int, Path(ge=1, le=2**62, description="The run's id.")]
+RunId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The run's id.")]
 
 
 def _jobs(request: Request) -> JobRunner:
@@ -58,7 +58,7 @@ def list_runs(
     network: Annotated[str | None, Query(max_length=128)] = None,
     status: Status | None = None,
     kind: Kind | None = None,
-    before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    before: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[RunPublic]:
     """The runs you may read, newest first (``before``: ids below it, for the next page)."""
@@ -103,7 +103,7 @@ def deliveries(
     session: deps.SessionDep,
     hospital: Annotated[str | None, Query(max_length=128)] = None,
     network: Annotated[str | None, Query(max_length=128)] = None,
-    run: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    run: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> list[Delivery]:
     """A hospital's doses in a plan (default: the newest succeeded plan of the network) with
     their arrival and administration times (ETAs). A hospital sees its own only."""

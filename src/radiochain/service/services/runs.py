@@ -31,7 +31,7 @@ from radiochain.errors import InputError, elide
 from radiochain.service import audit, jobs, tasks
 from radiochain.service.errors import ConflictError, ForbiddenError, NotFoundError
 from radiochain.service.models import NetworkVersion, Run, User
-from radiochain.service.services.networks import facts, get_version
+from radiochain.service.services.networks import check_name, facts, get_version
 from radiochain.service.services.orders import orders_as_demand
 from radiochain.service.services.scope import (
     SEE_ALL,
@@ -124,7 +124,7 @@ def create_run(
     from radiochain.physics.datasets import get_dataset
 
     require_role(user, RUNNERS, "start runs")
-    require_network(user, network)
+    require_network(user, check_name(network))
     normalized = tasks.normalize_options(kind, options, max_time_limit_s=max_time_limit_s)
     stored = get_version(session, network, version)
     dataset = get_dataset(stored.dataset)
@@ -234,6 +234,8 @@ def list_runs(
 ) -> list[Found]:
     """The runs the user may read, newest first (``before``: ids below it, to page)."""
     require_role(user, READERS, "read runs")
+    if network is not None:
+        check_name(network)
     query = _query(user).options(defer(Run.result))
     for column, value in ((NetworkVersion.name, network), (Run.status, status), (Run.kind, kind)):
         if value is not None:
@@ -383,7 +385,9 @@ def deliveries(
     network = network or user.network
     if hospital is None or network is None:
         raise InputError("give hospital= and network= (the hospital's deliveries in which network)")
-    require_network(user, network)
+    if not hospital.isprintable():
+        raise InputError(f"hospital {elide(hospital, 40)!r}: give a site name (printable text)")
+    require_network(user, check_name(network))
     if user.role == "hospital" and hospital != user.site:
         raise NotFoundError(f"no hospital {elide(hospital, 40)!r} of yours")
     found = _delivery_run(session, user, network, run_id)
