@@ -75,6 +75,12 @@ def start(client: TestClient, headers: dict[str, str], **body: Any) -> Any:
     return reply.json()
 
 
+def place(client: TestClient, headers: dict[str, str], **changes: Any) -> Any:
+    """Place an order through the orders API (with its idempotency key)."""
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    return client.post(f"{API}/orders", headers=headers | key, json=order_body(**changes))
+
+
 @pytest.fixture
 def admin(client: TestClient, make_user: Callable[..., str]) -> dict[str, str]:
     make_user("ada", "admin")
@@ -123,12 +129,18 @@ def test_a_plan_of_tiny_end_to_end(app: Any, client: TestClient, admin: dict[str
     assert [r["id"] for r in listed] == [run["id"]]
 
 
+@pytest.mark.parametrize(
+    ("kind", "options"),
+    [("plan", {}), ("stress_test", {"weeks": 2, "runs": 10, "seed": 3})],
+)
 def test_a_result_is_reproduced_from_its_stored_inputs(
-    app: Any, client: TestClient, admin: dict[str, str]
+    app: Any, client: TestClient, admin: dict[str, str], kind: str, options: dict[str, Any]
 ) -> None:
     store_network(app)
-    run = wait(client, admin, start(client, admin, kind="plan")["id"])
+    assert place(client, admin, patient="p-again", date="2026-01-07").status_code == 201
+    run = wait(client, admin, start(client, admin, kind=kind, options=options)["id"])
     assert run["status"] == "succeeded", run["message"]
+    assert run["inputs"]["orders"] == 1
     with app.state.db.session(readonly=True) as session:
         stored, version = session.execute(
             select(Run, NetworkVersion).join(NetworkVersion).where(Run.id == run["id"])
@@ -326,12 +338,6 @@ def world(app: Any, client: TestClient, make_user: Callable[..., str]) -> dict[s
     for username, (role, network, site) in users.items():
         make_user(username, role, network, site)
     return {"ada": ada} | {u: headers_for(client, u) for u in users}
-
-
-def place(client: TestClient, headers: dict[str, str], **changes: Any) -> Any:
-    """Place an order through the orders API (with its idempotency key)."""
-    key = {"Idempotency-Key": str(uuid.uuid4())}
-    return client.post(f"{API}/orders", headers=headers | key, json=order_body(**changes))
 
 
 def test_orders_placed_through_the_api_are_served_in_the_plan(
