@@ -360,6 +360,20 @@ def _delivery_run(session: Session, user: User, network: str, run_id: int | None
     return Found(*row)
 
 
+def _delivery_target(user: User, hospital: str | None, network: str | None) -> tuple[str, str]:
+    """The (hospital, network) whose deliveries ``user`` asks for, checked."""
+    hospital = hospital or (user.site if user.role == "hospital" else None)
+    network = network or user.network
+    if hospital is None or network is None:
+        raise InputError("give hospital= and network= (the hospital's deliveries in which network)")
+    if not hospital.isprintable():
+        raise InputError(f"hospital {elide(hospital, 40)!r}: give a site name (printable text)")
+    require_network(user, check_name(network))
+    if user.role == "hospital" and hospital != user.site:
+        raise NotFoundError(f"no hospital {elide(hospital, 40)!r} of yours")
+    return hospital, network
+
+
 def deliveries(
     session: Session,
     user: User,
@@ -381,15 +395,7 @@ def deliveries(
         No hospital or network given where they are needed (400).
     """
     require_role(user, DELIVERY_READERS, "read deliveries")
-    hospital = hospital or (user.site if user.role == "hospital" else None)
-    network = network or user.network
-    if hospital is None or network is None:
-        raise InputError("give hospital= and network= (the hospital's deliveries in which network)")
-    if not hospital.isprintable():
-        raise InputError(f"hospital {elide(hospital, 40)!r}: give a site name (printable text)")
-    require_network(user, check_name(network))
-    if user.role == "hospital" and hospital != user.site:
-        raise NotFoundError(f"no hospital {elide(hospital, 40)!r} of yours")
+    hospital, network = _delivery_target(user, hospital, network)
     found = _delivery_run(session, user, network, run_id)
     if found.network != network:
         raise NotFoundError(f"run {found.run.id} is not a plan of network {elide(network, 40)!r}")
