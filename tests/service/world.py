@@ -1,9 +1,10 @@
 """Networks and helpers for the tests of networks, orders and the role matrix.
 
-``tiny`` is the bundled example as ``write_json`` exports it, with a second producer at
-another site (``cyclotron-lu177`` at ``cyclotron``) so that a producer user has a neighbour
-whose outages it may not declare; ``other`` is the same network under another name (another
-tenant).
+``tiny`` is the bundled example as ``write_json`` exports it, with neighbours: a second
+producer at another site (``cyclotron-lu177`` at ``cyclotron``), whose outages the reactor's
+producer user may not declare, and a second radiopharmacy (``pharmacy-2``) whose region is
+``hospital-d`` (outside ``pharmacy``'s region: hospital-a, -b, -c). ``other`` is the same
+network under another name (another tenant).
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ def tiny_network(name: str = "tiny") -> Network:
         "producers", "cyclotron-lu177", site="cyclotron", nuclide="Lu-177",
         capacity_per_delivery_bq="20 GBq",
     )  # fmt: skip
+    network.add("sites", "pharmacy-2", kind="radiopharmacy", latitude_deg=30.0, longitude_deg=120.5)
+    network.add("sites", "hospital-d", kind="hospital", latitude_deg=30.1, longitude_deg=120.6)
+    network.add("lanes", "reactor-pharmacy-2", from_site="reactor", to_site="pharmacy-2",
+                transit_time_h=2)  # fmt: skip
+    network.add("lanes", "pharmacy-2-d", from_site="pharmacy-2", to_site="hospital-d",
+                transit_time_h=1)  # fmt: skip
+    network.add("processes", "label-psma-2", site="pharmacy-2", product="lu177-psma",
+                batch_max_bq="60 GBq")  # fmt: skip
     return network
 
 

@@ -17,6 +17,7 @@ stale.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import logging
@@ -186,8 +187,9 @@ def facts(session: Session, version_id: int) -> NetworkFacts:
         )
     ).one()
     cached = _CACHE.get(row.content_hash)
-    if cached is not None:
-        return cached
+    if cached is not None:  # the same bytes may be another version in another database
+        same = (cached.name, cached.version) == (row.name, row.version)
+        return cached if same else dataclasses.replace(cached, name=row.name, version=row.version)
     stored = session.get(NetworkVersion, version_id)
     assert stored is not None
     network = load(stored)
