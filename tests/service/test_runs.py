@@ -127,6 +127,10 @@ def test_a_plan_of_tiny_end_to_end(app: Any, client: TestClient, admin: dict[str
     assert check_plan(network, plan_result(network, summary, tables)).ok
     listed = client.get(f"{API}/runs", headers=admin).json()
     assert [r["id"] for r in listed] == [run["id"]]
+    trail = client.get(f"{API}/audit", headers=admin).json()
+    runs = [e["action"] for e in trail if e["entity"] == "run"]
+    assert runs == ["run.create", "run.running", "run.succeeded"]
+    assert client.get(f"{API}/audit/verify", headers=admin).json()["ok"] is True
 
 
 @pytest.mark.parametrize(
