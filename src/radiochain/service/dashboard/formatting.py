@@ -117,14 +117,14 @@ def duration(value: Any) -> str:
 
     Examples
     --------
-    >>> duration(9000), duration(86400 + 4 * 3600), duration(42), duration(None)
-    ('2 h 30 min', '1 d 4 h', '42 s', '')
+    >>> duration(9000), duration(86400 + 4 * 3600), duration(42), duration(0.213), duration(None)
+    ('2 h 30 min', '1 d 4 h', '42 s', '0.21 s', '')
     """
     x = number_or_none(value)
     if x is None:
         return ""
     if abs(x) < 60:
-        return f"{x:.0f} s"
+        return f"{x:.2g} s" if abs(x) < 10 else f"{x:.0f} s"
     minutes = round(x / 60)
     days, minutes = divmod(minutes, 1440)
     hours, minutes = divmod(minutes, 60)
@@ -206,6 +206,18 @@ def day(value: Any) -> str:
     return f"{value:%a} {value.day} {value:%b %Y}"
 
 
+def dayshort(value: Any) -> str:
+    """A date without its year: ``Tue 6 Jan``.
+
+    Examples
+    --------
+    >>> dayshort("2026-01-06")
+    'Tue 6 Jan'
+    """
+    text = day(value)
+    return text.rsplit(" ", 1)[0] if text else ""
+
+
 def blank(value: Any) -> str:
     """Text for a cell: missing values (``None``, NaN) blank, everything else as text.
 
@@ -230,6 +242,7 @@ FILTERS = {
     "when": when,
     "short": short,
     "day": day,
+    "dayshort": dayshort,
     "stamp": stamp,
     "blank": blank,
 }

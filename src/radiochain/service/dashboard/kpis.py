@@ -9,6 +9,7 @@ from typing import Any
 from radiochain.service.dashboard.formatting import (
     activity,
     count,
+    day,
     duration,
     money,
     number_or_none,
@@ -172,3 +173,34 @@ def _better(a: Figure | None, b: Figure | None) -> str:
     if direction == "less":
         return "a" if a.value < b.value else "b"
     return ""
+
+
+METHOD_WORDS = {"milp": "optimal (MILP on HiGHS)", "greedy": "first come, first served"}
+
+
+def option_words(options: dict[str, Any]) -> list[tuple[str, str]]:
+    """A run's stored options as (label, text) pairs, units spelled out.
+
+    Examples
+    --------
+    >>> words = option_words({"method": "milp", "days": 7, "start": None,
+    ...                       "time_limit_s": 600.0, "mip_gap": 0.005, "weights": {}})
+    >>> [text for _, text in words]
+    ['optimal (MILP on HiGHS)', '7', "the network's", '10 min', '0.5 %']
+    """
+    rows: list[tuple[str, str]] = []
+    for key, value in options.items():
+        if isinstance(value, dict | list):
+            continue
+        if key == "method":
+            rows.append(("Method", METHOD_WORDS.get(str(value), str(value))))
+        elif key == "start":
+            rows.append(("First day", day(value) if value else "the network's"))
+        elif key == "mip_gap":
+            rows.append(("Gap to stop at", percent(value)))
+        elif key == "time_limit_s":
+            rows.append(("Solver time limit", duration(value)))
+        else:
+            label, text = _generic(key, value)
+            rows.append((label[:1].upper() + label[1:], text if value is not None else ""))
+    return rows

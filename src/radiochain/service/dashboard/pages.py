@@ -65,6 +65,7 @@ def login_submit(
             "error": "wrong username or password",
         }
         return render(request, "login.html", context, status_code=401)
+    session.commit()  # before the browser follows the redirect with the new token
     response = RedirectResponse(safe_next(next), status_code=303)
     _set_cookie(request, response, token, ttl)
     return response
@@ -76,6 +77,7 @@ def logout(request: Request, session: deps.SessionDep) -> Response:
     token = request.cookies.get(deps.COOKIE)
     if token:
         users.logout(session, token)
+        session.commit()  # revoked before the response says so
     response = RedirectResponse(f"{PREFIX}/login", status_code=303)
     response.delete_cookie(deps.COOKIE, path="/", httponly=True, samesite="strict")
     return response
@@ -159,7 +161,7 @@ def _maps(
             "title": "National outline",
             "svg": svgmap.network_svg(
                 sites, flows, frame=national, link=link, describe=describe, labels=False,
-                title=f"{network.name} on the national outline",
+                title=f"{network.name} on the national outline", mine=user.site,
             ),
         }
     ]  # fmt: skip
@@ -170,7 +172,7 @@ def _maps(
                 "title": "The network's area",
                 "svg": svgmap.network_svg(
                     sites, flows, frame=close, link=link, describe=describe,
-                    title=f"{network.name}, its area",
+                    title=f"{network.name}, its area", mine=user.site,
                 ),
             }
         )  # fmt: skip
@@ -283,6 +285,7 @@ def run_page(
         "found": found,
         "figures": kpis.figures(run_kpis(user, tables)) if tables.summary else [],
         "summary": tables.summary,
+        "options": kpis.option_words(dict(run.options or {})),
         "whole": data.sees_everything(user),
         "finished": run.status in FINISHED,
     }

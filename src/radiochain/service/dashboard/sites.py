@@ -163,6 +163,7 @@ def place_order(
         context = hospital_context(request, session, user, name, site)
         context |= {"error": str(err), "form": fields.__dict__, "idempotency_key": idempotency_key}
         return render(request, "hospital.html", context, status_code=status)
+    session.commit()  # stored before the page that lists it is asked for
     target = path_for(request, "hospital", name=name, site=site)
     return RedirectResponse(f"{target}?placed={created.body['id']}", status_code=303)
 

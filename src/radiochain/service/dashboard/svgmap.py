@@ -178,16 +178,20 @@ def _marker(kind: str, x: float, y: float) -> str:
 
 
 def flow_width(doses: int, most: int) -> float:
-    """Line width [px] of a flow: 1 px for one dose, 8 px for the busiest pair of sites.
+    """Line width [px] of a flow of doses: growing with the square root of the doses, 8 px for
+    the busiest pair of sites when it carries 36 doses or more (so that a network whose pairs
+    carry a few doses each is not drawn with thick lines).
 
     Examples
     --------
-    >>> flow_width(1, 1), flow_width(10, 10), flow_width(1, 10) < flow_width(5, 10)
-    (1.5, 8.0, True)
+    >>> flow_width(36, 36), flow_width(1, 1) < flow_width(4, 4) < flow_width(36, 36)
+    (8.0, True)
     """
-    if most <= 1:
-        return 1.5
-    return 1.0 + 7.0 * math.sqrt(max(doses, 0) / most)
+    return 0.8 + 7.2 * math.sqrt(max(doses, 0) / max(most, 36))
+
+
+BULK_WIDTH = 1.4
+"""Line width [px] of a bulk nuclide flow (its doses are counted where they are made)."""
 
 
 def _flow_lines(
@@ -203,9 +207,10 @@ def _flow_lines(
             frame.xy(b.longitude_deg, b.latitude_deg),
         )
         kind = "bulk" if flow.doses == 0 else "doses"
+        width = BULK_WIDTH if flow.doses == 0 else flow_width(flow.doses, most)
         lines.append(
             f'<line class="flow flow-{kind}" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
-            f'y2="{y2:.1f}" stroke-width="{flow_width(max(flow.doses, 1), most):.1f}">'
+            f'y2="{y2:.1f}" stroke-width="{width:.1f}">'
             f"<title>{escape(describe(flow))}</title></line>"
         )
     return lines
@@ -240,7 +245,11 @@ def _label(
 
 
 def _site_marks(
-    frame: Frame, sites: Sequence[Site], link: Callable[[Site], str | None], labels: bool
+    frame: Frame,
+    sites: Sequence[Site],
+    link: Callable[[Site], str | None],
+    labels: bool,
+    mine: str | None = None,
 ) -> list[str]:
     order = list(KIND_STYLE)
     marks = []
@@ -251,7 +260,10 @@ def _site_marks(
     for site in sorted(sites, key=lambda s: -order.index(s.kind) if s.kind in order else 0):
         x, y = frame.xy(site.longitude_deg, site.latitude_deg)
         title = f"{site.name} ({KIND_LABEL.get(site.kind, site.kind)})"
-        mark = f'<g class="site site-{escape(site.kind)}">{_marker(site.kind, x, y)}'
+        ring = (
+            f'<circle class="mine" cx="{x:.1f}" cy="{y:.1f}" r="11"/>' if site.site == mine else ""
+        )
+        mark = f'<g class="site site-{escape(site.kind)}">{ring}{_marker(site.kind, x, y)}'
         text = _label(site.name, x, y, frame, taken) if labels else None
         if text:
             mark += text
@@ -270,6 +282,7 @@ def network_svg(
     describe: Callable[[Flow], str] = lambda f: f"{f.from_site} → {f.to_site}: {f.doses} doses",
     title: str = "network map",
     labels: bool | None = None,
+    mine: str | None = None,
 ) -> Markup:
     """An inline ``<svg>`` of the outline, the sites (by kind) and the flows.
 
@@ -289,6 +302,8 @@ def network_svg(
         The accessible name of the figure.
     labels : bool, optional
         Write the sites' names beside them (default: when at most 25 sites are drawn).
+    mine : str, optional
+        The signed-in user's own site, drawn with a ring.
     """
     frame = frame or national_frame()
     shown = [s for s in sites if frame.contains(s.longitude_deg, s.latitude_deg)]
@@ -298,7 +313,7 @@ def network_svg(
         f'<rect class="sea" width="{frame.width:.0f}" height="{frame.height:.0f}"/>',
         f'<path class="outline" d="{_outline_path(frame)}"/>',
         *_flow_lines(frame, flows, where, describe),
-        *_site_marks(frame, shown, link, with_labels),
+        *_site_marks(frame, shown, link, with_labels, mine),
     ]
     svg = (
         f'<svg class="map" viewBox="0 0 {frame.width:.0f} {frame.height:.0f}" '
