@@ -155,3 +155,14 @@ def test_openapi_and_offline_docs(client: TestClient) -> None:
     assert "/docs-assets/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
     assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_an_acknowledged_write_is_committed_before_the_reply(
+    client: TestClient, make_user: Callable[..., str]
+) -> None:
+    """A token is usable the moment its reply arrives (the session commits before the
+    response is sent, not after)."""
+    make_user("ada", "admin")
+    for _ in range(20):
+        headers = headers_for(client, "ada")
+        assert client.get("/api/v1/me", headers=headers).status_code == 200

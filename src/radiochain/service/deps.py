@@ -45,7 +45,7 @@ def token_of(request: Request, bearer: str | None) -> str | None:
 
 def current_user(
     request: Request,
-    db: Annotated[Session, Depends(session)],
+    db: Annotated[Session, Depends(session, scope="function")],
     bearer: Annotated[str | None, Depends(_bearer)],
 ) -> User:
     """The signed-in user (bearer token, or the dashboard's cookie).
@@ -73,5 +73,7 @@ def require(*roles: str) -> Callable[[User], User]:
     return check
 
 
-SessionDep = Annotated[Session, Depends(session)]
+# scope='function': the session commits when the route returns, BEFORE the response is sent,
+# so an acknowledged write is a committed write
+SessionDep = Annotated[Session, Depends(session, scope="function")]
 UserDep = Annotated[User, Depends(current_user)]
