@@ -3,10 +3,12 @@ activity), with create / modify / cancel, idempotency keys and optimistic concur
 
 Every order is checked against the newest version of its network the way the library checks
 a row of the network's ``demand`` table (:meth:`radiochain.network.Network.validate` on the
-order with its hospital, product and the hospital's licences): a range or unit mistake, a
-window that does not hold the day, or a prescription above the hospital's licence is refused
-with the library's words. :func:`orders_as_demand` gives the active orders of a network as
-rows of that table, for runs.
+order with its hospital, product and the hospital's licences): a range or unit mistake or a
+prescription above the hospital's licence is refused with the library's words. Those checks
+do not depend on the day, so their verdict is cached per (version, hospital, product,
+activity); the days are read by :func:`radiochain.units.parse_date` and the window
+(``earliest_date <= date <= latest_date``) is checked here, with the library's words.
+:func:`orders_as_demand` gives the active orders of a network as rows of that table, for runs.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,25 +153,46 @@ def _known(session: Session, fields: Fields) -> NetworkFacts:
     return known
 
 
-def _library_problems(known: NetworkFacts, fields: Fields) -> list[str]:
-    """The library's errors of the order as one row of the network's ``demand`` table, with
-    its hospital, product and the hospital's licences (each as ``field: what (hint)``)."""
+class _Checks:
+    """The library's verdicts on (version, hospital, product, prescribed activity), most
+    recently used first (thread-safe, bounded): a version never changes, and the day of an
+    order does not enter these checks, so many orders share one verdict."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, ...], list[str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> list[str] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, ...], problems: list[str]) -> None:
+        with self._lock:
+            self._items[key] = problems
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_CHECKS = _Checks()
+
+
+def _row_problems(known: NetworkFacts, hospital: str, product: str, activity: str) -> list[str]:
+    """The library's errors of one appointment of ``product`` at ``hospital`` with the
+    prescribed ``activity`` ('' for the product's dose), as a row of the network's ``demand``
+    table checked with its hospital, product and the hospital's licences (each problem as
+    ``field: what (hint)``)."""
     full = known.network
     network = Network(name=full.name, timezone=full.timezone, dataset=full.dataset_name)
-    network.set_table("sites", full.sites.loc[[fields.hospital]])
-    network.set_table("products", full.products.loc[[fields.product]])
-    network.set_table("licences", full.licences[full.licences["site"] == fields.hospital])
-    cells = {
-        "hospital": fields.hospital,
-        "product": fields.product,
-        "date": fields.date,
-        "patient": fields.patient,
-        "earliest_date": fields.earliest_date or "",
-        "latest_date": fields.latest_date or "",
-        "prescribed_activity_bq": fields.prescribed_activity or "",
-    }
+    network.set_table("sites", full.sites.loc[[hospital]])
+    network.set_table("products", full.products.loc[[product]])
+    network.set_table("licences", full.licences[full.licences["site"] == hospital])
+    cells = {"hospital": hospital, "product": product, "date": "2026-01-05", "patient": "p"}
     try:
-        network.add("demand", "order", **cells)
+        network.add("demand", "order", **cells, prescribed_activity_bq=activity)
         problems = [p for p in network.validate().errors if p.file == "demand.csv"]
     except RadiochainError as err:
         return [str(err)]
@@ -176,6 +201,30 @@ def _library_problems(known: NetworkFacts, fields: Fields) -> list[str]:
         + (f" ({p.hint})" if p.hint else "")
         for p in problems
     ]
+
+
+def _library_problems(known: NetworkFacts, fields: Fields) -> list[str]:
+    """:func:`_row_problems` of an order, from the cache when it holds them."""
+    activity = fields.prescribed_activity or ""
+    key = (known.content_hash, fields.hospital, fields.product, activity)
+    found = _CHECKS.get(key)
+    if found is None:
+        found = _row_problems(known, fields.hospital, fields.product, activity)
+        _CHECKS.put(key, found)
+    return found
+
+
+def _check_window(day: dt.date, earliest: dt.date | None, latest: dt.date | None) -> None:
+    """The days an appointment may move to hold its day (as the library's demand check)."""
+    for what, bound, wrong in (
+        ("earliest_date", earliest, earliest is not None and earliest > day),
+        ("latest_date", latest, latest is not None and latest < day),
+    ):
+        if wrong:
+            raise InputError(
+                f"{what}: {bound} is on the wrong side of date {day} "
+                "(earliest_date <= date <= latest_date)"
+            )
 
 
 def check_fields(session: Session, fields: Fields) -> Checked:
@@ -210,6 +259,7 @@ def check_fields(session: Session, fields: Fields) -> Checked:
         activity = to_becquerel(
             fields.prescribed_activity, default_unit=None, what="prescribed_activity"
         )
+    _check_window(day, earliest, latest)
     problems = _library_problems(known, fields)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
