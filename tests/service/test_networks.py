@@ -281,3 +281,29 @@ def test_outages_by_role(tiny: TestClient, make_user: Users) -> None:
         tiny.post(f"{API}/networks/tiny/outages", headers=root, json=neighbour).status_code == 201
     )
     assert tiny.post(f"{API}/networks/none/outages", headers=root, json=OUTAGE).status_code == 404
+
+
+def test_hostile_text_in_network_routes_is_a_one_line_4xx(tiny: TestClient) -> None:
+    from urllib.parse import quote
+
+    from tests.service.test_orders import HOSTILE
+
+    root = headers_for(tiny, "root")
+    for value in HOSTILE:
+        replies = [
+            tiny.get(f"{API}/networks", headers=root, params={"name": value}),
+            tiny.get(f"{API}/networks/{quote(value, safe='')}/versions/latest", headers=root),
+            post_network(tiny, root, value.encode()),
+            post_network(tiny, root, network_bytes(), note=value),
+        ]
+        for field in ("producer", "start", "end", "note"):
+            body = {**OUTAGE, field: value}
+            replies.append(tiny.post(f"{API}/networks/tiny/outages", headers=root, json=body))
+        for reply in replies:
+            assert reply.status_code < 500, (value, reply.request.url, reply.text)
+            if reply.status_code >= 400:
+                assert "\n" not in reply.json()["detail"]
+    # a note is text, stored as given (the same outage declared again adds no row)
+    newest = tiny.get(f"{API}/networks/tiny/versions/latest", headers=root).content
+    reasons = [r["reason"] for r in json.loads(newest)["tables"]["shutdowns"]]
+    assert reasons == [HOSTILE[0]]
