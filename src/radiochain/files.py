@@ -24,9 +24,11 @@ from radiochain.errors import InputError, elide, elide_path
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_YAML_VALUES",
+    "decode_utf8",
     "load_json",
     "load_yaml",
     "output_folder",
+    "parse_json",
     "parse_yaml",
     "read_text",
     "to_jsonable",
@@ -88,12 +90,23 @@ def read_text(path: str | Path, *, what: str = "file") -> str:
         data = file.read_bytes()
     except OSError as err:
         raise InputError(f"{what} {elide_path(file)}: cannot read ({err.strerror})") from None
+    return decode_utf8(data, where=elide_path(file))
+
+
+def decode_utf8(data: bytes, *, where: str) -> str:
+    """UTF-8 bytes as text (a byte-order mark dropped).
+
+    Raises
+    ------
+    InputError
+        A byte that is not UTF-8, with its line.
+    """
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise InputError(
-            f"{elide_path(file)}: line {line}: byte 0x{data[err.start]:02x} is not UTF-8 text "
+            f"{where}: line {line}: byte 0x{data[err.start]:02x} is not UTF-8 text "
             "(save the file as UTF-8)"
         ) from None
 
@@ -232,8 +245,20 @@ def load_json(path: str | Path, *, what: str = "file") -> Any:
     InputError
         As :func:`read_text`, or a syntax error with its line and column.
     """
-    text = read_text(path, what=what)
-    where = elide_path(path)
+    return parse_json(read_text(path, what=what), where=elide_path(path))
+
+
+def parse_json(text: str | bytes, *, where: str = "JSON") -> Any:
+    """Parse JSON text (or UTF-8 bytes): ``NaN``, ``Infinity`` and a key given twice in one
+    object are refused like any other syntax error.
+
+    Raises
+    ------
+    InputError
+        Not UTF-8, a syntax error (with its line and column), or nested too deeply.
+    """
+    if isinstance(text, bytes):
+        text = decode_utf8(text, where=where)
     try:
         return json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_pairs)
     except json.JSONDecodeError as err:

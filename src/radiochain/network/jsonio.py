@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from radiochain.errors import InputError, elide
-from radiochain.files import _refuse_constant, _unique_pairs, load_json
+from radiochain.files import load_json, parse_json
 from radiochain.network.cells import json_value, table_text
 from radiochain.network.core import Network
 from radiochain.network.meta import network_from_meta, use_dataset
@@ -89,28 +89,8 @@ def _rows(
 
 
 def _document(text: str | bytes, where: str) -> Any:
-    """The JSON value of ``text`` (bytes: UTF-8, a byte-order mark dropped), read like
-    :func:`radiochain.files.load_json`: NaN, Infinity and a key given twice are refused."""
-    if isinstance(text, bytes):
-        data = text
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            line = data[: err.start].count(b"\n") + 1
-            raise InputError(
-                f"{where}: line {line}: byte 0x{data[err.start]:02x} is not UTF-8 text "
-                "(save the file as UTF-8)"
-            ) from None
-    try:
-        return json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_pairs)
-    except json.JSONDecodeError as err:
-        raise InputError(
-            f"{where}: line {err.lineno}, column {err.colno}: not valid JSON ({err.msg})"
-        ) from None
-    except ValueError as err:  # the refused constants and repeated keys
-        raise InputError(f"{where}: not valid JSON ({err})") from None
-    except RecursionError:
-        raise InputError(f"{where}: nested too deeply (JSON)") from None
+    """The JSON value of ``text``, read like :func:`radiochain.files.load_json`."""
+    return parse_json(text, where=where)
 
 
 def _check_payload(payload: Any, where: str) -> dict[str, Any]:
