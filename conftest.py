@@ -16,3 +16,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "bench" in item.keywords:
             item.add_marker(skip)
+
+
+# Alembic's env.py runs only inside Alembic (it reads Alembic's context): not a module to
+# import for doctests
+collect_ignore_glob = ["src/radiochain/service/migrations/*"]
