@@ -244,7 +244,7 @@ class JobRunner:
         else:
             self._cluster = distributed.LocalCluster(
                 n_workers=workers, processes=False, threads_per_worker=1,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: parallel clusters never collide
             )  # fmt: skip
         return distributed.Client(self._cluster)
 
