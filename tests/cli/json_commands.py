@@ -36,6 +36,7 @@ COMMANDS: dict[str, list[str]] = {
     ],
     "clinical activity": ["clinical", "activity", "clinical/patient.yaml"],
     "clinical release": ["clinical", "release", "Lu-177", "7.4 GBq"],
+    "network import": ["network", "import", "net", "--db", "sqlite:///svc.db"],
     "users add": ["users", "add", "ada", "--role", "admin", "--db", "sqlite:///svc.db"],
     "users list": ["users", "list", "--db", "sqlite:///svc.db"],
     "audit verify": ["audit", "verify", "--db", "sqlite:///svc.db"],

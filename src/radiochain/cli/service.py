@@ -11,7 +11,7 @@ import typer
 
 from radiochain.cli.common import JsonOption, print_json
 from radiochain.cli.common import console as make_console
-from radiochain.errors import InputError
+from radiochain.errors import InputError, elide_path
 
 DbOption = Annotated[
     str | None,
@@ -149,5 +149,46 @@ def audit_verify(db: DbOption = None, as_json: JsonOption = False) -> None:
 def register(app: typer.Typer) -> None:
     """Add ``serve``, ``users`` and ``audit`` to the main app."""
     app.command("serve")(serve)
+    from radiochain.cli.network import network_app
+
+    network_app.command("import")(network_import)
     app.add_typer(users_app, name="users")
     app.add_typer(audit_app, name="audit")
+
+
+def network_import(
+    path: Annotated[str, typer.Argument(help="Network folder or .json export.")],
+    db: DbOption = None,
+    note: Annotated[str, typer.Option(help="What this version is, for the record.")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Store a network in the service's database as a new immutable version (the same content
+    again is the existing version); audited as done by 'cli'."""
+    from pathlib import Path
+
+    from radiochain.files import read_text
+    from radiochain.service.db import Database
+    from radiochain.service.services.networks import describe, import_folder, import_network
+
+    if not path.strip():
+        raise InputError("NETWORK: empty path (give a network folder or a .json export)")
+    source = Path(path)
+    database = Database(_settings(db).database_url)  # type: ignore[attr-defined]
+    database.upgrade()
+    with database.session() as session:
+        if source.is_dir():
+            stored = import_folder(session, source, actor="cli", note=note)
+        else:
+            read_text(source, what="network file")  # exists, is a file, is UTF-8 text
+            stored = import_network(
+                session, source.read_bytes(), actor="cli", note=note, where=elide_path(source)
+            )
+        facts = describe(stored.version) | {"created": stored.created}
+    database.dispose()
+    if as_json:
+        print_json(facts)
+        return
+    verdict = "stored as" if stored.created else "unchanged: already"
+    make_console().print(
+        f"network {facts.get('name')}: {verdict} version {facts.get('version')}", markup=False
+    )

@@ -18,6 +18,7 @@ stale.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import hashlib
 import logging
@@ -264,6 +265,11 @@ def list_versions(session: Session, name: str | None = None) -> list[tuple[Netwo
     return [(version, int(size)) for version, size in rows]
 
 
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A stored time with its offset (SQLite gives back times without one; they are UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def describe(version: NetworkVersion, *, size: int | None = None) -> dict[str, Any]:
     """A version as shown to users and in the audit trail (never its payload)."""
     return {
@@ -274,12 +280,12 @@ def describe(version: NetworkVersion, *, size: int | None = None) -> dict[str, A
         "note": version.note,
         "bytes": size,
         "created_by": version.created_by,
-        "created_at": version.created_at.isoformat() if version.created_at else None,
+        "created_at": _aware(version.created_at).isoformat() if version.created_at else None,
     }
 
 
 # --- importing -----------------------------------------------------------------------------------
-def validated(payload: bytes) -> Network:
+def validated(payload: bytes, *, where: str = DOCUMENT) -> Network:
     """The network of a JSON document, refused unless the library finds no error.
 
     Raises
@@ -290,16 +296,16 @@ def validated(payload: bytes) -> Network:
         ...``) and the count.
     """
     try:
-        network = parse_json_network(payload, where=DOCUMENT)
+        network = parse_json_network(payload, where=where)
         errors = network.validate().errors
     except RadiochainError:
         raise
     except RecursionError:
-        raise InputError(f"{DOCUMENT}: nested too deeply") from None
+        raise InputError(f"{where}: nested too deeply") from None
     except Exception as err:  # a library bug must not become a 500: refuse, and log it
         log.exception("reading an uploaded network failed")
         raise InputError(
-            f"{DOCUMENT}: the network could not be read ({type(err).__name__}); "
+            f"{where}: the network could not be read ({type(err).__name__}); "
             "check it with radiochain network validate"
         ) from None
     if errors:
@@ -365,7 +371,9 @@ def _store(
     return Stored(version, created=True)
 
 
-def import_network(session: Session, payload: bytes, *, actor: str, note: str = "") -> Stored:
+def import_network(
+    session: Session, payload: bytes, *, actor: str, note: str = "", where: str = DOCUMENT
+) -> Stored:
     """Import a network's JSON export as a version of the network it names.
 
     Parameters
@@ -376,6 +384,8 @@ def import_network(session: Session, payload: bytes, *, actor: str, note: str = 
         Username, for the audit trail.
     note : str
         Why this version exists (shown in lists).
+    where : str
+        The document's name in messages (the uploaded ``network.json``, or the user's file).
 
     Raises
     ------
@@ -384,7 +394,7 @@ def import_network(session: Session, payload: bytes, *, actor: str, note: str = 
         network here, or the note is not one line of at most :data:`NOTE_LIMIT` characters.
     """
     check_text(note, "note", limit=NOTE_LIMIT)
-    network = validated(payload)
+    network = validated(payload, where=where)
     return _store(session, network, payload, actor=actor, note=note, action="network.import")
 
 
