@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
     for router in (auth.router, users.router, audit.router, networks.router, orders.router,
                    runs.router):  # fmt: skip
-        app.include_router(router, prefix=API)
+        app.include_router(router, prefix=API, responses=errors.REFUSALS)
     _docs(app)
     dashboard.install(app)
     return app

@@ -11,10 +11,24 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from radiochain.errors import InfeasibleError, RadiochainError, elide, one_line
+
+
+class Refusal(BaseModel):
+    """The body of every 4xx answer."""
+
+    detail: str = Field(description="Why the request was refused, in one line")
+
+
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": Refusal, "description": "Refused, with one line of reason"}
+}
+"""The OpenAPI ``responses`` of every API route: any 4xx is a :class:`Refusal` (FastAPI's own
+422 shape, a list of errors, is not what :func:`install` answers)."""
 
 
 class ServiceError(Exception):

@@ -55,6 +55,9 @@ FINISHED = ("succeeded", "failed", "cancelled")
 ACTOR = "jobs"
 """Who the audit trail names for the runner's changes."""
 INTERRUPTED = "interrupted: the service stopped while the run was running (submit it again)"
+RETRY_CONNECT_S = 30.0
+"""After the scheduler could not be reached, runs submitted within this many seconds fail with
+the same reason at once instead of each waiting for its own connection timeout."""
 
 
 @dataclass
@@ -142,6 +145,7 @@ class JobRunner:
         self._client: Any = None
         self._cluster: Any = None
         self._closed = False
+        self._unreachable: tuple[float, str] | None = None  # (time.monotonic(), reason)
         for run_id in recover(database):
             self.submit(run_id)
 
@@ -207,7 +211,7 @@ class JobRunner:
             self._wake.clear()
 
     def _step(self) -> None:
-        while True:
+        while not self._stop.is_set():
             try:
                 what, run_id = self._commands.get_nowait()
             except queue.Empty:
@@ -225,13 +229,26 @@ class JobRunner:
         """The Dask client, made on first use: the configured scheduler or a local cluster."""
         if self._client is None:
             if self.settings.scheduler:
-                from radiochain.simulation.ensemble import connect_scheduler
-
-                self._client = connect_scheduler(self.settings.scheduler)
+                self._client = self._remote_client(self.settings.scheduler)
             else:
                 self._client = self._local_client()
             self._client.subscribe_topic(self.topic, self._on_event)
         return self._client
+
+    def _remote_client(self, address: str) -> Any:
+        """The client of the scheduler at ``address``; a failure is remembered for
+        :data:`RETRY_CONNECT_S` so a queue of runs fails at once, not one timeout each."""
+        from radiochain.simulation.ensemble import connect_scheduler
+
+        if self._unreachable is not None:
+            since, reason = self._unreachable
+            if time.monotonic() - since < RETRY_CONNECT_S:
+                raise RadiochainError(reason)
+        try:
+            return connect_scheduler(address)
+        except RadiochainError as err:
+            self._unreachable = (time.monotonic(), str(err))
+            raise
 
     def _local_client(self) -> Any:
         distributed: Any = importlib.import_module("distributed")
