@@ -50,7 +50,23 @@ def serve(
     sys.stderr.write(
         f"radiochain: serving on http://{host}:{port}/ (database {_shown(settings.database_url)})\n"
     )
+    if not _has_users(app.state.db):
+        command = "radiochain users add admin --role admin" + (f" --db {_shown(db)}" if db else "")
+        sys.stderr.write(
+            f"radiochain: no users yet: add the first admin with '{command}' (in another "
+            "terminal), then sign in at the address above\n"
+        )
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _has_users(database: object) -> bool:
+    """Whether the service's database has a user to sign in as."""
+    from sqlalchemy import select
+
+    from radiochain.service.models import User
+
+    with database.session(readonly=True) as session:  # type: ignore[attr-defined]
+        return session.execute(select(User.id).limit(1)).first() is not None
 
 
 def _shown(url: str) -> str:
