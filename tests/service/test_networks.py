@@ -1,4 +1,5 @@
-"""Networks as immutable, content-hashed versions; producers' outages as new versions."""
+"""Networks as immutable, content-hashed versions; producers' outages and capacity as new
+versions."""
 
 from __future__ import annotations
 
@@ -307,3 +308,215 @@ def test_hostile_text_in_network_routes_is_a_one_line_4xx(tiny: TestClient) -> N
     newest = tiny.get(f"{API}/networks/tiny/versions/latest", headers=root).content
     reasons = [r["reason"] for r in json.loads(newest)["tables"]["shutdowns"]]
     assert reasons == [HOSTILE[0]]
+
+
+# --- capacity ----------------------------------------------------------------------------------
+CAPACITY = f"{API}/networks/tiny/producers/reactor-lu177/capacity"
+DECLARED = {
+    "capacity_per_delivery": "100 GBq",
+    "capacity_per_week": "150 GBq",
+    "output_days": "Mon,Wed,Fri",
+    "output_time": "07:30",
+    "note": "second target installed",
+}
+COLUMNS = {
+    "capacity_per_delivery": "capacity_per_delivery_bq",
+    "capacity_per_week": "capacity_per_week_bq",
+    "output_days": "output_days",
+    "output_time": "output_time",
+    "note": "note",
+}
+
+
+def _with_row(payload: bytes, producer: str, cells: dict[str, Any]) -> bytes:
+    """``payload`` with the producers row of ``producer`` holding ``cells`` (JSON values)."""
+
+    def change(document: dict[str, Any]) -> None:
+        for row in document["tables"]["producers"]:
+            if row["producer"] == producer:
+                row.update(cells)
+
+    return changed(payload, change)
+
+
+def test_a_producer_declares_capacity_as_a_new_version(app: Any, tiny: TestClient) -> None:
+    """The new version holds the declared text in the producer's row and is otherwise the
+    previous version byte for byte; the change is audited; the same declaration again (in
+    other units too) gives that version."""
+    operator = headers_for(tiny, "operator")
+    reply = tiny.put(CAPACITY, headers=operator, json=DECLARED)
+    assert reply.status_code == 201, reply.text
+    body = reply.json()
+    assert (body["previous_version"], body["version"]["version"], body["version"]["created"]) == (
+        1, 2, True,
+    )  # fmt: skip
+    assert body["capacity_per_delivery_bq"] == pytest.approx(100e9)
+    assert body["capacity_per_week_bq"] == pytest.approx(150e9)
+    assert {k: body[k] for k in DECLARED} == DECLARED
+    document = tiny.get(f"{API}/networks/tiny/versions/2", headers=operator).content
+    expected = _with_row(
+        network_bytes(), "reactor-lu177", {COLUMNS[k]: v for k, v in DECLARED.items()}
+    )
+    assert document == expected
+    network = networks.validated(document)
+    row = network.producers.loc["reactor-lu177"]
+    assert (row["capacity_per_delivery_bq"], row["capacity_per_week_bq"]) == (100e9, 150e9)
+    assert (row["output_days"], row["output_time"]) == ("Mon,Wed,Fri", "07:30")
+    assert body["version"]["content_hash"] == hashlib.sha256(document).hexdigest()
+    # audited in the same transaction: who, the changed fields before and after
+    with app.state.db.session(readonly=True) as session:
+        entry = session.execute(
+            select(AuditEntry).where(AuditEntry.action == "network.capacity")
+        ).scalar_one()
+    assert (entry.actor, entry.entity_id) == ("operator", "tiny/2")
+    assert entry.before is not None
+    assert entry.after is not None
+    assert entry.before["declared"] == {
+        "capacity_per_delivery": "80 GBq", "capacity_per_delivery_bq": 80e9,
+        "capacity_per_week": None, "capacity_per_week_bq": None, "output_days": "Mon,Thu",
+        "output_time": "06:00", "note": "",
+    }  # fmt: skip
+    assert entry.after["declared"]["capacity_per_delivery"] == "100 GBq"
+    assert (entry.before["version"], entry.after["version"]) == (1, 2)
+    root = headers_for(tiny, "root")
+    assert tiny.get(f"{API}/audit/verify", headers=root).json()["ok"] is True
+    # the same declaration again, or the same values written otherwise: that version
+    same = {**DECLARED, "capacity_per_delivery": "100000 MBq", "output_days": "mon, wed, fri"}
+    for again in (DECLARED, same, {"capacity_per_delivery": "0.1 TBq"}):
+        reply = tiny.put(CAPACITY, headers=operator, json=again)
+        assert reply.status_code == 200, reply.text
+        assert (reply.json()["version"]["version"], reply.json()["version"]["created"]) == (
+            2, False,
+        )  # fmt: skip
+    assert len(tiny.get(f"{API}/networks", headers=operator).json()) == 2
+
+
+def test_fields_left_out_stay_and_null_clears(tiny: TestClient) -> None:
+    operator = headers_for(tiny, "operator")
+    assert tiny.put(CAPACITY, headers=operator, json=DECLARED).status_code == 201
+    reply = tiny.put(
+        CAPACITY, headers=operator,
+        json={"capacity_per_delivery": "90 GBq", "capacity_per_week": None, "note": ""},
+    )  # fmt: skip
+    assert reply.status_code == 201, reply.text
+    body = reply.json()
+    assert (body["capacity_per_week"], body["capacity_per_week_bq"], body["note"]) == (
+        None,
+        None,
+        "",
+    )
+    assert (body["output_days"], body["output_time"]) == ("Mon,Wed,Fri", "07:30")
+    document = tiny.get(f"{API}/networks/tiny/versions/3", headers=operator).content
+    row = next(
+        r for r in json.loads(document)["tables"]["producers"] if r["producer"] == "reactor-lu177"
+    )
+    assert (row["capacity_per_delivery_bq"], row["capacity_per_week_bq"], row["note"]) == (
+        "90 GBq", None, None,
+    )  # fmt: skip
+
+
+def test_going_back_to_an_older_versions_content_needs_a_note(tiny: TestClient) -> None:
+    """80 GBq -> 100 GBq -> 80 GBq would store version 1's bytes again, which a version
+    store holds once: refused (409) with the way out, a note saying why."""
+    operator = headers_for(tiny, "operator")
+    assert (
+        tiny.put(CAPACITY, headers=operator, json={"capacity_per_delivery": "100 GBq"}).status_code
+        == 201
+    )
+    back = tiny.put(CAPACITY, headers=operator, json={"capacity_per_delivery": "80 GBq"})
+    assert back.status_code == 409
+    assert "version 1" in back.json()["detail"]
+    assert "note" in back.json()["detail"]
+    noted = {"capacity_per_delivery": "80 GBq", "note": "back to one target"}
+    reply = tiny.put(CAPACITY, headers=operator, json=noted)
+    assert (reply.status_code, reply.json()["version"]["version"]) == (201, 3)
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "words"),
+    [
+        ({"capacity_per_delivery": "100"}, 400, "no unit"),
+        ({"capacity_per_delivery": "100 GBqq"}, 400, "unknown unit"),
+        ({"capacity_per_delivery": "100 kg"}, 400, "capacity_per_delivery"),
+        ({"capacity_per_delivery": "-1 GBq"}, 400, "negative"),
+        ({"capacity_per_delivery": "20 PBq"}, 400, "out of range (give 0 to 10 PBq)"),
+        ({"capacity_per_delivery": "nan GBq"}, 400, "capacity_per_delivery"),
+        ({"capacity_per_delivery": " "}, 422, "capacity_per_delivery"),
+        ({"capacity_per_week": "1 Bq"}, 400, "capacity_per_week_bq"),  # the library's check
+        ({"output_days": "Funday"}, 400, "output_days: 'Funday' cannot be read"),
+        ({"output_time": "25:00"}, 400, "output_time: '25:00' cannot be read"),
+        ({"note": "two\nlines"}, 400, "control characters"),
+        ({"note": "x" * 501}, 422, "note"),
+        ({"capacity_per_delivery": 100e9}, 422, "capacity_per_delivery"),
+        ({"capacity_per_delivery": None}, 422, "capacity_per_delivery"),
+        ({"lead_time_h": 2}, 422, "lead_time_h"),
+    ],
+)
+def test_capacity_refused(
+    tiny: TestClient, change: dict[str, Any], status: int, words: str
+) -> None:
+    operator = headers_for(tiny, "operator")
+    reply = tiny.put(CAPACITY, headers=operator, json={**DECLARED, **change})
+    assert reply.status_code == status, reply.text
+    detail = reply.json()["detail"]
+    assert words in detail
+    assert "\n" not in detail
+    assert len(tiny.get(f"{API}/networks", headers=operator).json()) == 1
+
+
+@pytest.mark.parametrize(
+    ("producer", "status", "words"),
+    [
+        ("reactor-lu178", 404, "did you mean 'reactor-lu177'"),
+        ("cyclotron-lu177", 403, "not at yours"),
+        ("a\x01b", 400, "control characters"),
+    ],
+)
+def test_capacity_of_an_unknown_or_another_sites_producer(
+    tiny: TestClient, producer: str, status: int, words: str
+) -> None:
+    from urllib.parse import quote
+
+    reply = tiny.put(
+        f"{API}/networks/tiny/producers/{quote(producer, safe='')}/capacity",
+        headers=headers_for(tiny, "operator"), json=DECLARED,
+    )  # fmt: skip
+    assert reply.status_code == status, reply.text
+    assert words in reply.json()["detail"]
+
+
+def test_capacity_by_role(tiny: TestClient, make_user: Users) -> None:
+    make_user("far", "producer", "other", "reactor")
+    make_user("nurse", "hospital", "tiny", "hospital-a")
+    make_user("inspector", "regulator")
+    make_user("pharmacist", "radiopharmacy", "tiny", "pharmacy")
+    for user, status in [("nurse", 403), ("inspector", 403), ("pharmacist", 403), ("far", 404)]:
+        reply = tiny.put(CAPACITY, headers=headers_for(tiny, user), json=DECLARED)
+        assert reply.status_code == status, (user, reply.text)
+    root = headers_for(tiny, "root")
+    neighbour = f"{API}/networks/tiny/producers/cyclotron-lu177/capacity"
+    assert tiny.put(neighbour, headers=root, json=DECLARED).status_code == 201
+    nowhere = f"{API}/networks/none/producers/reactor-lu177/capacity"
+    assert tiny.put(nowhere, headers=root, json=DECLARED).status_code == 404
+    assert len(tiny.get(f"{API}/networks", headers=root, params={"name": "tiny"}).json()) == 2
+
+
+def test_hostile_text_in_capacity_fields_is_a_one_line_4xx(tiny: TestClient) -> None:
+    from urllib.parse import quote
+
+    from tests.service.test_orders import HOSTILE
+
+    root = headers_for(tiny, "root")
+    for value in HOSTILE:
+        replies = [
+            tiny.put(
+                f"{API}/networks/tiny/producers/{quote(value, safe='')}/capacity",
+                headers=root, json=DECLARED,
+            )
+        ]  # fmt: skip
+        for field in DECLARED:
+            replies.append(tiny.put(CAPACITY, headers=root, json={**DECLARED, field: value}))
+        for reply in replies:
+            assert reply.status_code < 500, (value, reply.request.url, reply.text)
+            if reply.status_code >= 400:
+                assert "\n" not in reply.json()["detail"]

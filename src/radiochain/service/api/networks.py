@@ -1,5 +1,5 @@
-"""Networks: import (admin), list and export versions (each user its own network), and
-producers' outages (a new version)."""
+"""Networks: import (admin), list and export versions (each user its own network), and what
+producers declare: outages and capacity (each a new version)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from radiochain.service import deps
 from radiochain.service.errors import NotFoundError
 from radiochain.service.models import NetworkVersion, User
 from radiochain.service.schemas_orders import NetworkVersionPublic, OutageCreate, OutagePublic
-from radiochain.service.services import networks, scope
+from radiochain.service.schemas_producers import CapacityDeclare, CapacityPublic
+from radiochain.service.services import networks, producers, scope
 
 router = APIRouter(tags=["networks"])
 Admin = Annotated[User, Depends(deps.require("admin"))]
@@ -126,7 +127,7 @@ def declare_outage(
 ) -> OutagePublic:
     """A planned outage of a producer (a producer user: one at its site): a new version of
     the network with the outage in its ``shutdowns`` table."""
-    outage = networks.add_outage(
+    outage = producers.add_outage(
         session, _name(user, name), producer=body.producer, start=body.start, end=body.end,
         note=body.note, actor=user.username,
         check=lambda known: scope.check_producer(user, known, body.producer),
@@ -138,4 +139,34 @@ def declare_outage(
         shutdown=outage.shutdown,
         previous_version=outage.previous_version,
         version=_public(version, len(version.payload), outage.stored.created),
+    )
+
+
+@router.put(
+    "/networks/{name}/producers/{producer}/capacity",
+    response_model=CapacityPublic,
+    status_code=201,
+    responses={200: {"description": "The newest version has these values already"}},
+)
+def declare_capacity(
+    name: str,
+    producer: Annotated[str, Path(max_length=128, description="A producer of the network")],
+    body: CapacityDeclare,
+    user: OutageWriter,
+    session: deps.SessionDep,
+    response: Response,
+) -> CapacityPublic:
+    """A producer's capacity (a producer user: one at its site): a new version of the network
+    with the producer's row changed, validated by the library; the same values again give the
+    newest version (200). Fields left out stay; null clears one."""
+    declared = producers.declare_capacity(
+        session, _name(user, name), producer, body.model_dump(exclude_unset=True),
+        actor=user.username, check=lambda known: scope.check_producer(user, known, producer),
+    )  # fmt: skip
+    stored = declared.stored
+    if not stored.created:
+        response.status_code = 200
+    version = _public(stored.version, len(stored.version.payload), stored.created)
+    return CapacityPublic(
+        **declared.fields, previous_version=declared.previous_version, version=version
     )

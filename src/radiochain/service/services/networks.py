@@ -6,8 +6,8 @@ hash is the SHA-256 of those bytes; importing the same bytes again gives the exi
 any change gives version ``n + 1`` of the network named in the document. The service never
 stores a network with errors: every document is read and validated by the library first.
 
-A producer's outage (:func:`add_outage`) is a new version too: the newest version with one
-row added to its ``shutdowns`` table.
+Producers' declarations (capacity, outages: :mod:`~radiochain.service.services.producers`) are
+new versions too, stored by :func:`store`.
 
 Reading a national network takes about a second, so the facts the service asks of a version
 again and again (its sites, hospitals, products, producers, lanes) are kept in a small cache
@@ -26,7 +26,7 @@ import re
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,6 @@ from radiochain.network.jsonio import parse_json_network
 from radiochain.service import audit
 from radiochain.service.errors import ConflictError, NotFoundError
 from radiochain.service.models import NetworkVersion
-from radiochain.units import parse_date
 
 log = logging.getLogger(__name__)
 
@@ -321,7 +320,7 @@ class Stored:
     created: bool
 
 
-def _store(
+def store(
     session: Session,
     network: Network,
     payload: bytes,
@@ -330,9 +329,30 @@ def _store(
     note: str,
     action: str,
     detail: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
 ) -> Stored:
-    """Store ``payload`` (already validated) as the next version of ``network.name``, unless
-    the same bytes are stored already."""
+    """Store ``payload`` (already validated: :func:`validated`) as the next version of
+    ``network.name``, unless the same bytes are stored already (then that version), and
+    append the audit entry in the same transaction.
+
+    Parameters
+    ----------
+    network : Network
+        The network of ``payload`` (its name and nuclear dataset).
+    actor : str
+        Username, for the audit trail.
+    note : str
+        Why this version exists.
+    action : str
+        The audit entry's action (``network.import``, ``network.outage``...).
+    detail, before : dict, optional
+        Added to the audit entry's ``after`` and ``before`` (what the change was).
+
+    Raises
+    ------
+    ConflictError
+        Another request stored a version of the same network at the same moment.
+    """
     name = check_name(network.name, "network.name")
     digest = hashlib.sha256(payload).hexdigest()
     lock(session, "network", name)
@@ -362,11 +382,11 @@ def _store(
         raise ConflictError(
             f"network {name!r} was changed by another request at the same time; try again"
         ) from None
-    before = None if previous is None else {"name": name, "version": previous}
+    was = None if previous is None else {"name": name, "version": previous, **(before or {})}
     after = {**describe(version, size=len(payload)), **(detail or {})}
     audit.append(
         session, actor=actor, action=action, entity="network",
-        entity_id=f"{name}/{version.version}", before=before, after=after,
+        entity_id=f"{name}/{version.version}", before=was, after=after,
     )  # fmt: skip
     return Stored(version, created=True)
 
@@ -395,7 +415,7 @@ def import_network(
     """
     check_text(note, "note", limit=NOTE_LIMIT)
     network = validated(payload, where=where)
-    return _store(session, network, payload, actor=actor, note=note, action="network.import")
+    return store(session, network, payload, actor=actor, note=note, action="network.import")
 
 
 def export_bytes(network: Network) -> bytes:
@@ -417,100 +437,3 @@ def import_folder(session: Session, folder: str | Path, *, actor: str, note: str
     """
     network = read_network(folder, strict=True)
     return import_network(session, export_bytes(network), actor=actor, note=note)
-
-
-# --- outages -------------------------------------------------------------------------------------
-def _shutdown_name(network: Network, producer: str, start: str) -> str:
-    base = f"{producer}-outage-{start}"
-    taken = set(map(str, network.shutdowns.index))
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}-{n}"
-    return name
-
-
-def _same_outage(network: Network, producer: str, start: str, end: str) -> str | None:
-    """Name of a shutdown of ``producer`` from ``start`` to ``end`` already in ``network``."""
-    table = network.shutdowns
-    for name, row in table.iterrows():
-        days = [str(parse_date(row[c])) if row[c] == row[c] else "" for c in ("start", "end")]
-        if str(row["producer"]) == producer and days == [start, end]:
-            return str(name)
-    return None
-
-
-@dataclass(frozen=True)
-class Outage:
-    """Outcome of :func:`add_outage`."""
-
-    stored: Stored
-    shutdown: str
-    previous_version: int
-
-
-def add_outage(
-    session: Session,
-    name: str,
-    *,
-    producer: str,
-    start: str,
-    end: str,
-    note: str = "",
-    actor: str,
-    check: Callable[[NetworkFacts], None] | None = None,
-) -> Outage:
-    """A producer's planned outage: a new version of network ``name`` with a row in its
-    ``shutdowns`` table (``reason`` = ``note``). The same outage declared again gives the
-    version that has it (not a new one).
-
-    Parameters
-    ----------
-    start, end : str
-        First and last day without output (``YYYY-MM-DD``).
-    check : callable, optional
-        Called with the newest version's facts before anything changes (the tenancy check:
-        may this user change this producer?); it raises to refuse.
-
-    Raises
-    ------
-    NotFoundError
-        No such network.
-    InputError
-        Unknown producer (with a did-you-mean), dates that do not parse or end before start,
-        a note that is not one line, or a network the change would make invalid.
-    """
-    check_text(note, "note", limit=NOTE_LIMIT)
-    first = parse_date(start, what="start")
-    last = parse_date(end, what="end")
-    if last < first:
-        raise InputError(
-            f"end: {last} is before start {first} (end is the last day without output)"
-        )
-    lock(session, "network", name)
-    current = get_version(session, name, None)
-    known = facts(session, current.id)
-    if check is not None:
-        check(known)
-    if producer not in known.producer_sites:
-        raise InputError(
-            f"producer: no producer {elide(producer, 40)!r} in network {name!r} version "
-            f"{current.version}{did_you_mean(producer, known.producer_sites)}"
-        )
-    network = load(current)
-    existing = _same_outage(network, producer, first.isoformat(), last.isoformat())
-    if existing is not None:
-        return Outage(Stored(current, created=False), existing, current.version)
-    row = _shutdown_name(network, producer, first.isoformat())
-    network.add(
-        "shutdowns", row, producer=producer, start=first.isoformat(), end=last.isoformat(),
-        reason=note,
-    )  # fmt: skip
-    payload = export_bytes(network)
-    stored = _store(
-        session, validated(payload), payload, actor=actor,
-        note=f"outage of {producer} from {first} to {last}", action="network.outage",
-        detail={"shutdown": row, "producer": producer, "start": str(first), "end": str(last),
-                "reason": note},
-    )  # fmt: skip
-    return Outage(stored, row, current.version)
