@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -9,10 +10,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from radiochain.service import audit
-from radiochain.service.models import Base
+from radiochain.service.models import Base, Token, User
 from tests.service.conftest import PASSWORD, headers_for
 
 
@@ -21,6 +22,25 @@ def test_migrations_make_exactly_the_models_schema(app: Any) -> None:
     with app.state.db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
+
+
+def test_moments_are_stored_in_utc_and_read_back_with_their_offset(
+    app: Any, make_user: Callable[..., str]
+) -> None:
+    """SQLite keeps no UTC offset: every moment still comes back aware, and one given in
+    another zone is stored as the same instant."""
+    make_user("ada", "admin")
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    moment = dt.datetime(2026, 3, 1, 20, 30, tzinfo=beijing)
+    with app.state.db.session() as session:
+        user = session.execute(select(User).where(User.username == "ada")).scalar_one()
+        session.add(Token(token_hash="0" * 64, user_id=user.id, expires_at=moment))
+    with app.state.db.session(readonly=True) as session:
+        stored = session.execute(select(Token.expires_at)).scalar_one()
+        created = session.execute(select(User.created_at)).scalar_one()
+    assert stored == moment
+    assert stored.utcoffset() == dt.timedelta(0)
+    assert created.utcoffset() == dt.timedelta(0)
 
 
 def test_sign_in_and_out(client: TestClient, make_user: Callable[..., str]) -> None:

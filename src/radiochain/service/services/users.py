@@ -103,7 +103,7 @@ def user_for_token(session: Session, token: str) -> User | None:
     ).scalar_one_or_none()
     if row is None or row.revoked:
         return None
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
+    expires = row.expires_at
     if expires <= utcnow():
         return None
     user = session.get(User, row.user_id)
