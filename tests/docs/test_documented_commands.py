@@ -29,7 +29,11 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SKIP = {
     # an example address of the reader's own Dask cluster: nothing listens there
     "tcp://10.0.0.5:8786": "needs the reader's Dask scheduler",
+    # runs until Ctrl-C; tests/cli/test_serve.py and tests/service/test_browser.py start it
+    "radiochain serve": "a server, not a command that ends",
 }
+PASSWORD = "the reader's password"
+"""What the reader types when ``radiochain users add`` asks for a password."""
 BLOCK = re.compile(r"^```(console|python)\n(.*?)^```", re.M | re.S)
 
 
@@ -68,7 +72,7 @@ def run(command: str, folder: Path) -> subprocess.CompletedProcess[str]:
         args = [sys.executable, "-m", "radiochain", *args[1:]]
     elif args[:2] == ["make", "demo"]:
         args = [sys.executable, "-m", "radiochain", "example", "china-2025", "out/demo/network"]
-    env = dict(os.environ, MPLBACKEND="Agg", COLUMNS="100")
+    env = dict(os.environ, MPLBACKEND="Agg", COLUMNS="100", RADIOCHAIN_PASSWORD=PASSWORD)
     return subprocess.run(
         args, cwd=folder, capture_output=True, text=True, timeout=900, env=env, check=False
     )
