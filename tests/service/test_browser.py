@@ -2,9 +2,10 @@
 the system browser (never a downloaded one), against ``radiochain serve`` started as a process
 on an SQLite file, the way a user starts it.
 
-The scenario: every role signs in; a hospital places an order; the radiopharmacy runs a plan
-and follows it until its result shows; the hospital sees its delivery with the ETA the API
-gives; a hospital asks for another hospital's page and is refused. Screenshots (PNG) of each
+The scenario: every role signs in; the producer declares its capacity and an outage from its
+page; a hospital places an order, changes it, places another and cancels it; the radiopharmacy
+runs a plan and follows it until its result shows; the hospital sees its delivery with the ETA
+the API gives; a hospital asks for another hospital's page and is refused. Screenshots (PNG) of each
 step are written under the test's folder and the last set is copied to ``out/screenshots/``.
 
 Without Playwright or ``/usr/bin/chromium`` the test is skipped, and fails when
@@ -212,24 +213,8 @@ def _scenario(browser: Any, base: str, shots: Shots) -> None:
         assert page.locator("svg.map path.outline").count() >= 1
         shots(page, f"{username}-network-before-planning")
         page.context.close()
-    page = _sign_in(browser, base, "prod")
-    assert page.url.endswith("/ui/networks/tiny")
-    shots(page, "producer-network")
-    page.context.close()
-
-    # a hospital places an order through the form
-    hospital = _sign_in(browser, base, "hosp-a")
-    assert hospital.url.endswith("/ui/networks/tiny/hospitals/hospital-a")
-    hospital.fill("input[name=patient]", "p-browser-1")
-    hospital.fill("input[name=date]", "2026-01-08")
-    hospital.fill("input[name=earliest_date]", "2026-01-07")
-    hospital.fill("input[name=latest_date]", "2026-01-09")
-    hospital.fill("input[name=prescribed_activity]", "7.4 GBq")
-    shots(hospital, "hospital-order-form")
-    hospital.click("[data-testid=order-form] button[type=submit]")
-    hospital.wait_for_selector("[data-testid=placed]")
-    assert "p-browser-1" in _text(hospital, "[data-testid=orders]")
-    shots(hospital, "hospital-order-placed")
+    _producer_declares(browser, base, shots)
+    hospital = _hospital_orders(browser, base, shots)
 
     # the radiopharmacy sees the order of its region, runs a plan and follows it
     pharmacy = _sign_in(browser, base, "pharm")
@@ -291,6 +276,102 @@ def _scenario(browser: Any, base: str, shots: Shots) -> None:
     assert admin.locator("[data-testid=compare] tbody tr").count() >= 5
     shots(admin, "admin-compare")
     admin.context.close()
+
+
+def _producer_declares(browser: Any, base: str, shots: Shots) -> None:
+    """The producer's page: its capacity and outages; it declares a new capacity and an
+    outage (after the planned week, so that the plan below still has its nuclide)."""
+    page = _sign_in(browser, base, "prod")
+    assert page.url.endswith("/ui/networks/tiny/producers/reactor")
+    assert "80.0 GBq" in _text(page, "[data-testid=capacity]")
+    shots(page, "producer-page")
+    form = "[data-testid=capacity-form]"
+    page.fill(f"{form} input[name=capacity_per_delivery]", "120 GBq")
+    page.fill(f"{form} input[name=capacity_per_week]", "200 GBq")
+    page.fill(f"{form} input[name=note]", "second target from January")
+    page.click(f"{form} button[type=submit]")
+    page.wait_for_selector("[data-testid=notice]")
+    assert "version 2 of tiny" in _text(page, "[data-testid=notice]")
+    facts = _text(page, "[data-testid=capacity]")
+    assert "120 GBq" in facts
+    assert "200 GBq" in facts
+    form = "[data-testid=outage-form]"
+    page.fill(f"{form} input[name=start]", "2026-02-02")
+    page.fill(f"{form} input[name=end]", "2026-02-04")
+    page.fill(f"{form} input[name=note]", "annual maintenance")
+    page.click(f"{form} button[type=submit]")
+    page.wait_for_selector("text=Outage of reactor-lu177 declared")
+    assert "annual maintenance" in _text(page, "[data-testid=outages]")
+    shots(page, "producer-declared")
+    # a capacity without a unit is refused beside the form, with the reason
+    form = "[data-testid=capacity-form]"
+    page.fill(f"{form} input[name=capacity_per_delivery]", "120")
+    page.click(f"{form} button[type=submit]")
+    page.wait_for_selector(f"{form} [data-testid=declare-error]")
+    assert "no unit" in _text(page, f"{form} [data-testid=declare-error]")
+    shots(page, "producer-refused")
+    page.context.close()
+
+
+def _order_row(page: Any, patient: str) -> Any:
+    return page.locator("[data-testid=orders] tbody tr", has_text=patient)
+
+
+def _hospital_orders(browser: Any, base: str, shots: Shots) -> Any:
+    """A hospital places an order, changes its window and activity, places another and
+    cancels it (confirming); the first order stays for the plan. The hospital's page."""
+    hospital = _sign_in(browser, base, "hosp-a")
+    assert hospital.url.endswith("/ui/networks/tiny/hospitals/hospital-a")
+    for patient in ("p-browser-1", "p-browser-2"):
+        hospital.fill("input[name=patient]", patient)
+        hospital.fill("input[name=date]", "2026-01-08")
+        hospital.fill("input[name=earliest_date]", "2026-01-07")
+        hospital.fill("input[name=latest_date]", "2026-01-09")
+        hospital.fill("input[name=prescribed_activity]", "7.4 GBq")
+        if patient == "p-browser-1":
+            shots(hospital, "hospital-order-form")
+        hospital.click("[data-testid=order-form] button[type=submit]")
+        hospital.wait_for_selector("[data-testid=placed]")
+        assert patient in _text(hospital, "[data-testid=orders]")
+    shots(hospital, "hospital-orders-placed")
+    # change the first order: a wider window, another activity
+    _order_row(hospital, "p-browser-1").locator("text=Change").click()
+    form = "[data-testid=change-form]"
+    hospital.wait_for_selector(form)
+    hospital.fill(f"{form} input[name=latest_date]", "2026-01-10")
+    hospital.fill(f"{form} input[name=prescribed_activity]", "7 GBq")
+    shots(hospital, "hospital-order-change-form")
+    hospital.click(f"{form} button[type=submit]")
+    hospital.wait_for_selector("[data-testid=notice]")
+    assert "changed" in _text(hospital, "[data-testid=notice]")
+    changed = " ".join(_order_row(hospital, "p-browser-1").inner_text().split())
+    assert "7.00 GBq" in changed
+    assert "Sat 10 Jan" in changed
+    assert "revision 2" in changed
+    # a change the service refuses is shown beside the form
+    _order_row(hospital, "p-browser-1").locator("text=Change").click()
+    hospital.fill(f"{form} input[name=prescribed_activity]", "7")
+    hospital.click(f"{form} button[type=submit]")
+    hospital.wait_for_selector("[data-testid=order-error]")
+    assert "unit" in _text(hospital, "[data-testid=order-error]")
+    hospital.click("text=Keep it as it is")
+    # cancel the second order, confirming the question
+    questions: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        questions.append(dialog.message)
+        dialog.accept()
+
+    hospital.once("dialog", answer)
+    _order_row(hospital, "p-browser-2").locator("button:has-text('Cancel')").click()
+    hospital.wait_for_selector("text=cancelled.")
+    assert questions
+    assert "Cancel order" in questions[0]
+    row = _order_row(hospital, "p-browser-2")
+    assert "cancelled" in (row.get_attribute("class") or "")
+    assert row.locator("button").count() == 0
+    shots(hospital, "hospital-order-changed-and-cancelled")
+    return hospital
 
 
 def _second_run(base: str) -> int:

@@ -1,7 +1,7 @@
 """The dashboard's pages through HTTP, on SQLite and PostgreSQL: sign-in, the tenancy rules of
-the API applied to pages, the map, a hospital's page and its order form, a radiopharmacy's
-production sheet and its plan button, a run's figures, two runs side by side, numbers for
-people.
+the API applied to pages, the map, a hospital's page and its forms to place, change and cancel
+orders, a radiopharmacy's production sheet and its plan button, a run's figures, two runs side
+by side, numbers for people (a producer site's page: ``test_dashboard_producers.py``).
 
 Facts asserted come from outside the pages: the plan's own tables (computed by the library
 from the stored inputs), the bundled network's sites, the orders the service stores.
@@ -24,10 +24,10 @@ from sqlalchemy import select
 
 from radiochain.network.examples import example_path
 from radiochain.network.jsonio import parse_json_network
-from radiochain.service import jobs, tasks
+from radiochain.service import audit, jobs, tasks
 from radiochain.service.app import create_app
 from radiochain.service.dashboard.formatting import activity, short
-from radiochain.service.models import NetworkVersion, Order, Run, User
+from radiochain.service.models import AuditEntry, NetworkVersion, Order, Run, User
 from radiochain.service.services import networks, orders, runs
 from radiochain.service.services.users import create_user
 from radiochain.service.settings import Settings
@@ -53,6 +53,7 @@ ACCOUNTS = {
     "pharm": ("radiopharmacy", "tiny", "pharmacy"),
     "prod": ("producer", "tiny", "reactor"),
     "hosp-x": ("hospital", "other", "hospital-a"),
+    "prod-x": ("producer", "other", "reactor"),
 }
 """The users of the tests, made when first needed (password hashing is slow on purpose)."""
 
@@ -163,6 +164,7 @@ PAGES = [
     "/ui/networks/tiny",
     "/ui/networks/tiny/hospitals/hospital-a",
     "/ui/networks/tiny/radiopharmacies/pharmacy",
+    "/ui/networks/tiny/producers/reactor",
     "/ui/runs/1",
     "/ui/compare?a=1&b=1",
 ]
@@ -241,7 +243,7 @@ def test_signing_out_revokes_the_token(world: Any, client: TestClient) -> None:
         ("reg", "/ui/networks"),
         ("hosp-a", "/ui/networks/tiny/hospitals/hospital-a"),
         ("pharm", "/ui/networks/tiny/radiopharmacies/pharmacy"),
-        ("prod", "/ui/networks/tiny"),
+        ("prod", "/ui/networks/tiny/producers/reactor"),
     ],
 )
 def test_each_role_starts_on_its_own_page(
@@ -477,6 +479,146 @@ def test_only_the_hospital_and_admins_place_its_orders(
     assert reply.status_code == status
     with world.state.db.session(readonly=True) as session:
         assert session.query(Order).filter(Order.patient == "p-999").count() == 0
+
+
+def _order(app: Any, order_id: int) -> Order:
+    with app.state.db.session(readonly=True) as session:
+        found = session.get(Order, order_id)
+        assert found is not None
+        session.expunge(found)
+        return found
+
+
+def test_a_hospital_changes_and_cancels_an_order_from_its_page(
+    world: Any, client: TestClient
+) -> None:
+    """The order's Change form (opened by its link) and Cancel form call the orders service:
+    the stored order changes, its revision goes up, the audit trail has both, the page says
+    what happened; a change that changes nothing and a second cancel change nothing."""
+    sign_in(client, "hosp-a")
+    page = "/ui/networks/tiny/hospitals/hospital-a"
+    text = client.get(page).text
+    assert 'data-testid="change-1"' in text
+    assert 'data-testid="cancel-form-1"' in text
+    assert 'data-testid="change-form"' not in text
+    opened = client.get(f"{page}?change=1").text
+    form = opened[opened.index('data-testid="change-form"') :]
+    assert 'name="date" type="date" required value="2026-01-07"' in form
+    assert 'name="revision" value="1"' in form
+    change = {"revision": "1", "date": "2026-01-08", "earliest_date": "2026-01-07",
+              "latest_date": "2026-01-09", "prescribed_activity": "6 GBq"}  # fmt: skip
+    reply = client.post(f"{page}/orders/1", data=change, follow_redirects=False)
+    assert reply.status_code == 303, reply.text
+    assert reply.headers["location"] == f"{page}?changed=1#order-1"
+    stored = _order(world, 1)
+    assert (str(stored.date), str(stored.earliest_date), str(stored.latest_date)) == (
+        "2026-01-08", "2026-01-07", "2026-01-09",
+    )  # fmt: skip
+    assert (stored.prescribed_activity_bq, stored.prescribed_activity) == (6e9, "6 GBq")
+    assert (stored.revision, stored.status) == (2, "active")
+    shown = client.get(reply.headers["location"]).text
+    assert "Order 1 changed." in shown
+    assert "6.00 GBq" in shown
+    assert "(revision 2)" in shown
+    # the same values again: nothing changes
+    again = client.post(f"{page}/orders/1", data=change | {"revision": "2"}, follow_redirects=False)
+    assert again.headers["location"] == f"{page}?kept=1#order-1"
+    assert _order(world, 1).revision == 2
+    # clearing the window and the activity: the day itself, the product's dose
+    cleared = change | {"revision": "2", "earliest_date": "", "latest_date": "",
+                        "prescribed_activity": ""}  # fmt: skip
+    assert client.post(f"{page}/orders/1", data=cleared, follow_redirects=False).status_code == 303
+    stored = _order(world, 1)
+    assert (stored.earliest_date, stored.latest_date, stored.prescribed_activity_bq) == (
+        None, None, None,
+    )  # fmt: skip
+    # cancelled: shown struck through, without its forms
+    reply = client.post(f"{page}/orders/1/cancel", follow_redirects=False)
+    assert reply.status_code == 303
+    assert reply.headers["location"] == f"{page}?cancelled=1#order-1"
+    assert _order(world, 1).status == "cancelled"
+    shown = client.get(reply.headers["location"]).text
+    assert "Order 1 cancelled." in shown
+    row = re.search(r'<tr id="order-1"[^>]*>', shown)
+    assert row is not None
+    assert 'class="cancelled"' in row.group(0)
+    assert 'data-testid="cancel-form-1"' not in shown
+    assert client.post(f"{page}/orders/1/cancel", follow_redirects=False).status_code == 303
+    with world.state.db.session(readonly=True) as session:
+        actions = (
+            session.execute(
+                select(AuditEntry.action).where(
+                    AuditEntry.entity == "order", AuditEntry.entity_id == "1"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert actions == ["order.create", "order.modify", "order.modify", "order.cancel"]
+        assert audit.verify(session).ok
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "words"),
+    [
+        ({"date": "2026-02-30"}, 400, "2026-02-30"),
+        ({"prescribed_activity": "7.4"}, 400, "unit"),
+        ({"latest_date": "2026-01-01"}, 400, "latest_date"),
+        ({"revision": "7"}, 409, "revision"),
+        ({"date": ""}, 400, "date"),
+    ],
+)
+def test_a_refused_change_shows_the_reason_beside_its_form(
+    world: Any, client: TestClient, change: dict[str, str], status: int, words: str
+) -> None:
+    sign_in(client, "hosp-a")
+    form = {"revision": "1", "date": "2026-01-08", "earliest_date": "", "latest_date": "",
+            "prescribed_activity": "6 GBq"} | change  # fmt: skip
+    reply = client.post("/ui/networks/tiny/hospitals/hospital-a/orders/1", data=form)
+    assert reply.status_code == status
+    edit = reply.text[reply.text.index('class="edit-row"') :]
+    error = re.search(r'data-testid="order-error">([^<]*)<', edit)
+    assert error is not None
+    assert words.lower() in html.unescape(error.group(1)).lower()
+    assert f'value="{form["prescribed_activity"]}"' in edit  # what was typed stays
+    assert f'value="{form["date"]}"' in edit
+    stored = _order(world, 1)
+    assert (str(stored.date), stored.revision, stored.prescribed_activity_bq) == (
+        "2026-01-07", 1, None,
+    )  # fmt: skip
+
+
+def test_a_cancelled_order_cannot_be_changed(world: Any, client: TestClient) -> None:
+    sign_in(client, "hosp-a")
+    page = "/ui/networks/tiny/hospitals/hospital-a"
+    assert client.post(f"{page}/orders/1/cancel", follow_redirects=False).status_code == 303
+    reply = client.post(f"{page}/orders/1", data={"revision": "2", "date": "2026-01-08"})
+    assert reply.status_code == 409
+    assert "cancelled" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [("hosp-b", 404), ("hosp-x", 404), ("reg", 403), ("pharm", 403), ("prod", 404)],
+)
+def test_only_the_hospital_and_admins_change_or_cancel_its_orders(
+    world: Any, client: TestClient, username: str, status: int
+) -> None:
+    sign_in(client, username)
+    page = "/ui/networks/tiny/hospitals/hospital-a"
+    change = client.post(f"{page}/orders/1", data={"revision": "1", "date": "2026-01-08"})
+    cancel = client.post(f"{page}/orders/1/cancel")
+    assert (change.status_code, cancel.status_code) == (status, status)
+    assert _order(world, 1).revision == 1
+    # another hospital's page does not reach this hospital's order either
+    sign_in(client, "hosp-b")
+    elsewhere = client.post("/ui/networks/tiny/hospitals/hospital-b/orders/1/cancel")
+    assert elsewhere.status_code == 404
+    sign_in(client, "ada")
+    done = client.post(f"{page}/orders/1", data={"revision": "1", "date": "2026-01-08"},
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    assert _order(world, 1).revision == 2
 
 
 # --- a radiopharmacy's production sheet ------------------------------------------------------

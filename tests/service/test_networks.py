@@ -520,3 +520,31 @@ def test_hostile_text_in_capacity_fields_is_a_one_line_4xx(tiny: TestClient) -> 
             assert reply.status_code < 500, (value, reply.request.url, reply.text)
             if reply.status_code >= 400:
                 assert "\n" not in reply.json()["detail"]
+
+
+def test_a_capacity_written_as_a_plain_number_of_bq(tiny: TestClient) -> None:
+    """A network may hold a capacity as a plain number of Bq (as code writes it): the same
+    value declared with a unit is no change, and other fields can be declared beside it."""
+    root = headers_for(tiny, "root")
+    plain = _with_row(
+        network_bytes(), "reactor-lu177", {"capacity_per_delivery_bq": 2134615384615.3845}
+    )
+    assert post_network(tiny, root, plain).status_code == 201
+    operator = headers_for(tiny, "operator")
+    same = tiny.put(CAPACITY, headers=operator, json={"capacity_per_delivery": "2.134615385 TBq"})
+    assert (same.status_code, same.json()["version"]["version"]) == (200, 2)
+    assert same.json()["capacity_per_delivery"] == "2.134615385 TBq"  # shown with its unit
+    noted = {"capacity_per_delivery": "2.134615385 TBq", "note": "unchanged, noted"}
+    reply = tiny.put(CAPACITY, headers=operator, json=noted)
+    assert (reply.status_code, reply.json()["version"]["version"]) == (201, 3)
+    row = next(
+        r
+        for r in json.loads(tiny.get(f"{API}/networks/tiny/versions/3", headers=root).content)[
+            "tables"
+        ]["producers"]
+        if r["producer"] == "reactor-lu177"
+    )
+    assert (row["capacity_per_delivery_bq"], row["note"]) == (
+        2134615384615.3845,
+        "unchanged, noted",
+    )

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from radiochain.service.dashboard import pages, sites
+from radiochain.service.dashboard import pages, producers, sites
 from radiochain.service.dashboard.web import HERE, PREFIX
 
 
@@ -21,6 +21,7 @@ def install(app: FastAPI) -> None:
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="dashboard-static")
     app.include_router(pages.router)
     app.include_router(sites.router)
+    app.include_router(producers.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

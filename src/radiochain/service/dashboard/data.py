@@ -92,6 +92,21 @@ def may_see_radiopharmacy(user: User, place: Place, site: str) -> bool:
     return user.role == "radiopharmacy" and user.network == place.name and user.site == site
 
 
+def may_see_producer_site(user: User, place: Place, site: str) -> bool:
+    """A producer site's page: admin, regulator, or a producer user of that site."""
+    if sees_everything(user):
+        return True
+    return user.role == "producer" and user.network == place.name and user.site == site
+
+
+def may_declare(user: User, place: Place, site: str) -> bool:
+    """Who may declare capacity and outages of the producers at ``site`` (the API's rule:
+    an admin, or a producer user of that site)."""
+    if user.role not in scope.OUTAGE_WRITERS:
+        return False
+    return user.role == "admin" or (user.network == place.name and user.site == site)
+
+
 def may_plan(user: User, place: Place) -> bool:
     """Who may start a plan of the network (:data:`runs.RUNNERS` within their network)."""
     return user.role in runs.RUNNERS and scope.sees_network(user, place.name)

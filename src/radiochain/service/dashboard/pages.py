@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from radiochain.network.core import Network
 from radiochain.service import deps
-from radiochain.service.dashboard import data, kpis, svgmap
+from radiochain.service.dashboard import data, kpis, producers, svgmap
 from radiochain.service.dashboard.formatting import activity, count
 from radiochain.service.dashboard.web import (
     PREFIX,
@@ -90,8 +90,8 @@ def home(request: Request, user: PageUser) -> Response:
         target = path_for(request, "hospital", name=user.network, site=user.site)
     elif user.role == "radiopharmacy" and user.network and user.site:
         target = path_for(request, "radiopharmacy", name=user.network, site=user.site)
-    elif user.role == "producer" and user.network:
-        target = path_for(request, "network", name=user.network)
+    elif user.role == "producer" and user.network and user.site:
+        target = path_for(request, "producer_site", name=user.network, site=user.site)
     else:
         target = path_for(request, "networks")
     return RedirectResponse(target, status_code=303)
@@ -206,6 +206,7 @@ def network_page(
         "maps": _maps(request, user, place, flows),
         "legend": svgmap.legend_kinds(data.sites_of(network)),
         "flows": _flow_rows(network, flows),
+        "producers": _producer_rows(request, user, place),
         "pharmacies": _site_rows(request, user, place, "radiopharmacy"),
         "hospitals": _site_rows(request, user, place, "hospital"),
         "runs": [f.run for f in data.run_list(session, user, name)],
@@ -225,6 +226,19 @@ def _flow_rows(network: Network, flows: list[svgmap.Flow]) -> list[dict[str, Any
         for f in flows
     ]
     return sorted(rows, key=lambda r: (-r["doses"], r["from"], r["to"]))
+
+
+def _producer_rows(request: Request, user: User, place: data.Place) -> list[dict[str, Any]]:
+    """Each producer's declared capacity and planned outages, linked to its site's page when
+    the user may open it."""
+    rows = producers.producer_rows(place.network)
+    for row in rows:
+        site = row["site"]
+        may = data.may_see_producer_site(user, place, site)
+        row["href"] = (
+            path_for(request, "producer_site", name=place.name, site=site) if may else None
+        )
+    return rows
 
 
 def _site_rows(request: Request, user: User, place: data.Place, kind: str) -> list[dict[str, Any]]:

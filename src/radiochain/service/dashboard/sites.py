@@ -1,13 +1,13 @@
-"""A hospital's page (its orders and a form to place one, its doses and ETAs, what was not
-served and why) and a radiopharmacy's production sheet (batches with calibration activity and
-time, shipments with packages, a button to plan its network)."""
+"""A hospital's page (its orders with forms to place, change and cancel them, its doses and
+ETAs, what was not served and why) and a radiopharmacy's production sheet (batches with
+calibration activity and time, shipments with packages, a button to plan its network)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,7 @@ def _order_rows(network: Network, rows: list[data.Row]) -> list[dict[str, Any]]:
             "earliest_date": o.get("earliest_date"),
             "latest_date": o.get("latest_date"),
             "prescribed_bq": o.get("prescribed_activity_bq"),
+            "prescribed_activity": o.get("prescribed_activity") or "",
             "status": o.get("status"),
             "revision": o.get("revision") or 1,
         }
@@ -105,9 +106,29 @@ def hospital_context(
         ],
         "idempotency_key": uuid.uuid4().hex,
         "placed": None,
+        "notice": "",
         "error": "",
         "form": {},
+        "change": None,
+        "change_form": {},
     }
+
+
+OrderNumber = Annotated[int, Path(ge=1, le=2**31 - 1, description="Order id")]
+ShownOrder = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+
+
+def _notice(
+    placed: int | None, changed: int | None, kept: int | None, cancelled: int | None
+) -> str:
+    """What the page says after a placed, changed or cancelled order (Post/Redirect/Get)."""
+    if changed is not None:
+        return f"Order {changed} changed."
+    if kept is not None:
+        return f"Order {kept} is as it was: nothing to change."
+    if cancelled is not None:
+        return f"Order {cancelled} cancelled."
+    return f"Order {placed} placed." if placed is not None else ""
 
 
 @router.get("/networks/{name}/hospitals/{site}", name="hospital")
@@ -117,12 +138,19 @@ def hospital_page(
     site: str,
     user: PageUser,
     session: deps.SessionDep,
-    placed: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    placed: ShownOrder = None,
+    change: ShownOrder = None,
+    changed: ShownOrder = None,
+    kept: ShownOrder = None,
+    cancelled: ShownOrder = None,
 ) -> HTMLResponse:
     """A hospital: its deliveries and ETAs in the newest plan, what was not served and why,
-    its orders, and a form to place one."""
+    its orders with a form to change (``change``: the order whose form is open) or cancel
+    each, and a form to place one."""
     context = hospital_context(request, session, user, name, site)
     context["placed"] = placed
+    context["notice"] = _notice(placed, changed, kept, cancelled)
+    context["change"] = change
     return render(request, "hospital.html", context)
 
 
@@ -299,3 +327,90 @@ def run_plan(
     session.commit()  # the job runner reads the run from the database
     request.app.state.jobs.submit(found.run.id)
     return RedirectResponse(path_for(request, "run", run_id=found.run.id), status_code=303)
+
+
+# --- changing and cancelling an order ----------------------------------------------------------
+
+
+def _order_at(session: Session, user: User, name: str, site: str, order_id: int) -> dict[str, Any]:
+    """An order of hospital ``site`` of ``name`` that ``user`` may read (404 otherwise: another
+    hospital's order is not found, as in the API)."""
+    _hospital(session, user, name, site)
+    order = orders.get_order(session, user, order_id)
+    if (order["network"], order["hospital"]) != (name, site):
+        raise NotFoundError(f"no order {order_id} at {site!r} in {name}")
+    return order
+
+
+def _page_again(
+    request: Request,
+    session: Session,
+    user: User,
+    where: tuple[str, str],
+    err: RadiochainError | ServiceError,
+    **shown: Any,
+) -> HTMLResponse:
+    """The hospital page again after a refused change: the reason, and what was typed."""
+    session.rollback()
+    status = err.status_code if isinstance(err, ServiceError) else 400
+    context = hospital_context(request, session, user, *where) | {"error": str(err), **shown}
+    return render(request, "hospital.html", context, status_code=status)
+
+
+@router.post("/networks/{name}/hospitals/{site}/orders/{order_id}", name="change_order")
+def change_order(
+    request: Request,
+    name: str,
+    site: str,
+    order_id: OrderNumber,
+    user: PageUser,
+    session: deps.SessionDep,
+    revision: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+    date: Annotated[str, Form(max_length=32)] = "",
+    earliest_date: Annotated[str, Form(max_length=32)] = "",
+    latest_date: Annotated[str, Form(max_length=32)] = "",
+    prescribed_activity: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Change an order's day, window and prescribed activity through the orders service (as
+    ``PATCH /api/v1/orders/{id}`` with the revision the page showed); a blank window day or
+    activity clears it (the day itself, the product's dose). A refused change shows the page
+    again with the reason and the form as typed."""
+    _order_at(session, user, name, site, order_id)
+    changes: dict[str, str | None] = {
+        "date": date.strip(),
+        "earliest_date": earliest_date.strip() or None,
+        "latest_date": latest_date.strip() or None,
+        "prescribed_activity": prescribed_activity.strip() or None,
+    }
+    try:
+        after = orders.modify_order(session, user, order_id, changes, revision=revision)
+    except (RadiochainError, ServiceError) as err:
+        typed = {k: v or "" for k, v in changes.items()} | {"revision": revision}
+        return _page_again(
+            request, session, user, (name, site), err, change=order_id, change_form=typed
+        )
+    session.commit()  # stored before the page that lists it is asked for
+    outcome = "kept" if revision is not None and after["revision"] == revision else "changed"
+    target = path_for(request, "hospital", name=name, site=site)
+    return RedirectResponse(f"{target}?{outcome}={order_id}#order-{order_id}", status_code=303)
+
+
+@router.post("/networks/{name}/hospitals/{site}/orders/{order_id}/cancel", name="cancel_order")
+def cancel_order(
+    request: Request,
+    name: str,
+    site: str,
+    order_id: OrderNumber,
+    user: PageUser,
+    session: deps.SessionDep,
+) -> Response:
+    """Cancel an order through the orders service (as ``POST /api/v1/orders/{id}/cancel``;
+    cancelling it again changes nothing), then show the hospital's page again."""
+    _order_at(session, user, name, site, order_id)
+    try:
+        orders.cancel_order(session, user, order_id)
+    except (RadiochainError, ServiceError) as err:
+        return _page_again(request, session, user, (name, site), err)
+    session.commit()
+    target = path_for(request, "hospital", name=name, site=site)
+    return RedirectResponse(f"{target}?cancelled={order_id}#order-{order_id}", status_code=303)

@@ -96,8 +96,10 @@ def _number(value: Any) -> float | None:
 
 def declaration(network: Network, producer: str) -> dict[str, Any]:
     """What ``producer`` declares in ``network``: each field of :data:`FIELDS` as text (the
-    user's, or the table's default), the activities also as numbers (``<field>_bq`` [Bq];
-    None: no weekly cap), with the producer's site and nuclide.
+    user's, or the table's default; an activity written as a plain number of Bq with a unit
+    and 10 significant digits, so that it can be declared again as shown), the activities
+    also as numbers (``<field>_bq`` [Bq]; None: no weekly cap), with the producer's site and
+    nuclide.
 
     Raises
     ------
@@ -113,8 +115,9 @@ def declaration(network: Network, producer: str) -> dict[str, Any]:
         if field in ACTIVITIES:
             bq = _number(row[column])
             found[f"{field}_bq"] = bq
-            shown = None if bq is None else format_quantity(bq, "activity")
-            found[field] = written if written is not None and bq is not None else shown
+            with_unit = written is not None and _number(written) is None
+            shown = None if bq is None else format_quantity(bq, "activity", digits=10)
+            found[field] = written if with_unit and bq is not None else shown
         elif field == "note":
             found[field] = "" if row[column] != row[column] else str(row[column])
         else:
@@ -133,6 +136,14 @@ def _meaning(field: str, text: str | None) -> Any:
     if field == "output_time":
         return parse_time(text)
     return text
+
+
+def _same(current: Any, declared: Any) -> bool:
+    """Whether a declared value means the current one (activities within 1e-9 of it: a
+    value shown with 10 significant digits and declared again is the same)."""
+    if isinstance(current, float) and isinstance(declared, float):
+        return math.isclose(current, declared, rel_tol=1e-9)
+    return bool(current == declared)
 
 
 def _checked(field: str, value: str | None) -> str:
@@ -195,7 +206,8 @@ def _changes(
         before = current[field]
         if field in ("output_days", "output_time") and not text:
             text = _attribute(FIELDS[field]).default  # blank: the table's default
-        if _meaning(field, before) != _meaning(field, text):
+        now = current[f"{field}_bq"] if field in ACTIVITIES else _meaning(field, before)
+        if not _same(now, _meaning(field, text)):
             changed[field] = ("" if before is None else str(before), text)
     return changed
 

@@ -1,4 +1,5 @@
-// radiochain dashboard: the run page polls its status until the run ends, then reloads.
+// radiochain dashboard: the run page polls its status until the run ends, then reloads; a
+// form with data-confirm (cancelling an order) asks first.
 // Plain JavaScript, no framework, nothing fetched from another site.
 "use strict";
 (function () {
@@ -23,6 +24,10 @@
     }
     window.setTimeout(tick, 1000);
   }
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var boxes = document.querySelectorAll("[data-poll]");
     for (var i = 0; i < boxes.length; i++) { poll(boxes[i]); }
