@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
+import anyio
+from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
+from fastapi.concurrency import contextmanager_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 
 from radiochain.service.db import Database
 from radiochain.service.errors import ForbiddenError, ServiceError
@@ -33,10 +38,39 @@ def settings(request: Request) -> Settings:
     return value
 
 
-def session(request: Request) -> Iterator[Session]:
-    """A session per request: committed when the route returns, rolled back on an error."""
-    with database(request).session(readonly=request.method in ("GET", "HEAD")) as s:
-        yield s
+_SLOTS: RunVar[WeakKeyDictionary[Any, anyio.Semaphore]] = RunVar("radiochain_session_slots")
+"""Per event loop (a server, or each TestClient): each app's semaphore of session slots."""
+
+
+def _session_slots(request: Request) -> anyio.Semaphore:
+    """The app's limit on requests holding a session: the connection pool's size."""
+    per_app = _SLOTS.get(None)
+    if per_app is None:
+        per_app = WeakKeyDictionary()
+        _SLOTS.set(per_app)
+    slots = per_app.get(request.app)
+    if slots is None:
+        pool = database(request).engine.pool
+        slots = per_app[request.app] = anyio.Semaphore(
+            pool.size() if isinstance(pool, QueuePool) else 5
+        )
+    return slots
+
+
+async def session(request: Request) -> AsyncIterator[Session]:
+    """A session per request: committed when the route returns, rolled back on an error.
+
+    At most as many requests hold a session as the connection pool keeps connections (its
+    overflow is left to the job runner): a request waits for a slot here, holding neither a
+    worker thread nor a connection. Without the limit, with more concurrent requests than
+    worker threads, every worker thread could wait for a connection while every connection
+    belongs to a request waiting for a worker thread (to serialise its response) -- a
+    deadlock that only the pool's timeout broke, with 500s (100 concurrent sign-ins).
+    """
+    async with _session_slots(request):
+        readonly = request.method in ("GET", "HEAD")
+        async with contextmanager_in_threadpool(database(request).session(readonly=readonly)) as s:
+            yield s
 
 
 def token_of(request: Request, bearer: str | None) -> str | None:
