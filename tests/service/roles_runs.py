@@ -25,8 +25,9 @@ def _network(which: Which) -> str:
     return "other" if which == "other" else "tiny"
 
 
-def _store_run(w: World, network: str, **fields: Any) -> int:
-    """A run of ``network``'s newest version, stored directly (no job)."""
+def store_run(w: Any, network: str, **fields: Any) -> int:
+    """A run of ``network``'s newest version, stored directly (no job); ``w`` is anything with
+    the ``app`` (a world of the role matrix or of the fuzzing)."""
     with w.app.state.db.session() as session:
         version = session.execute(
             select(NetworkVersion)
@@ -54,7 +55,7 @@ def setup(w: World) -> None:
     jobs = w.app.state.jobs
     jobs.settings = jobs.settings.model_copy(update={"local_processes": False})
     for network in ("tiny", "other"):
-        w.objects[f"plan-{network}"] = _store_run(
+        w.objects[f"plan-{network}"] = store_run(
             w, network, status="succeeded", progress=1.0, scope_site="pharmacy"
         )
 
@@ -70,7 +71,7 @@ def _start(w: World, role: str, which: Which) -> Call:
 
 def _cancel(w: World, role: str, which: Which) -> Call:
     site = "pharmacy" if which == "own" else None
-    run_id = _store_run(w, _network(which), scope_site=site)
+    run_id = store_run(w, _network(which), scope_site=site)
     return Call("POST", f"{RUNS}/{run_id}/cancel")
 
 

@@ -34,14 +34,12 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
-from sqlalchemy import select
 
-from radiochain.service import tasks
 from radiochain.service.app import create_app
-from radiochain.service.models import NetworkVersion, Run
 from radiochain.service.services.users import create_user
 from radiochain.service.settings import Settings
 from tests.service.conftest import PASSWORD, headers_for
+from tests.service.roles_runs import store_run
 from tests.service.world import API, network_bytes, order_body, post_network
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -97,28 +95,6 @@ def app(database_url: str) -> Iterator[Any]:
     application.state.db.dispose()
 
 
-def _store_plan(app: Any, network: str) -> int:
-    """A finished greedy plan of ``network``'s newest version, stored with its result."""
-    with app.state.db.session() as session:
-        version = session.execute(
-            select(NetworkVersion)
-            .where(NetworkVersion.name == network)
-            .order_by(NetworkVersion.version.desc())
-            .limit(1)
-        ).scalar_one()
-        options = tasks.plan_options({"method": "greedy"}, max_time_limit_s=600)
-        result = tasks.execute("plan", version.payload, [], options, name=network)
-        run = Run(
-            kind="plan", network_version_id=version.id, orders=[], options=options,
-            dataset="radiochain", dataset_version="test", status="succeeded", progress=1.0,
-            message="", created_by="root", scope_site="pharmacy",
-            result={"summary": result["summary"], "tables": result["tables"]},
-        )  # fmt: skip
-        session.add(run)
-        session.flush()
-        return int(run.id)
-
-
 class World:
     """``tiny`` and ``other`` imported, an admin ``root`` and a hospital user ``nurse``
     (tiny's hospital-a), orders of hospital-a and hospital-b, a finished plan of each network."""
@@ -138,7 +114,11 @@ class World:
         for name in ("tiny", "other"):
             assert post_network(client, root, network_bytes(name)).status_code == 201
         self.orders = [self._order(root, hospital) for hospital in ("hospital-a", "hospital-b")]
-        self.runs = [_store_plan(app, name) for name in ("tiny", "other")]
+        self.runs = [
+            store_run(self, name, status="succeeded", progress=1.0, created_by="root",
+                      scope_site="pharmacy")
+            for name in ("tiny", "other")
+        ]  # fmt: skip
 
     def _order(self, headers: dict[str, str], hospital: str) -> int:
         reply = self.client.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,11 +27,14 @@ KIND_STYLE = {
 }
 
 
-def _draw_outline(ax: Axes) -> bool:
+@lru_cache(maxsize=1)
+def outline_rings() -> tuple[tuple[tuple[float, float], ...], ...]:
+    """Rings of the bundled national outline (``data/maps/*.geojson``), as (lon, lat) pairs
+    [deg]; empty when no outline is bundled."""
+    rings: list[tuple[tuple[float, float], ...]] = []
     folder = bundled_data_path("maps")
     if not folder.is_dir():
-        return False
-    drawn = False
+        return ()
     for path in sorted(folder.glob("*.geojson")):
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         for feature in data.get("features", []):
@@ -40,10 +44,16 @@ def _draw_outline(ax: Axes) -> bool:
                 polygons = [polygons]
             for polygon in polygons:
                 for ring in polygon:
-                    xy = np.asarray(ring, dtype=float)
-                    ax.plot(xy[:, 0], xy[:, 1], color="0.6", linewidth=0.5, zorder=1)
-                    drawn = True
-    return drawn
+                    rings.append(tuple((float(p[0]), float(p[1])) for p in ring))
+    return tuple(rings)
+
+
+def _draw_outline(ax: Axes) -> bool:
+    rings = outline_rings()
+    for ring in rings:
+        xy = np.asarray(ring, dtype=float)
+        ax.plot(xy[:, 0], xy[:, 1], color="0.6", linewidth=0.5, zorder=1)
+    return bool(rings)
 
 
 def network_map(network: Network, title: str | None = None) -> Figure:

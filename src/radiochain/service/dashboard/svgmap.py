@@ -8,16 +8,13 @@ the doses carried.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 from markupsafe import Markup, escape
 
-from radiochain.physics.datasets import bundled_data_path
+from radiochain.reports.maps import outline_rings
 
 KIND_STYLE: dict[str, tuple[str, str, float]] = {
     "reactor": ("#d62728", "triangle", 7.0),
@@ -104,24 +101,6 @@ class Frame:
 
     def contains(self, longitude_deg: float, latitude_deg: float) -> bool:
         return self.west <= longitude_deg <= self.east and self.south <= latitude_deg <= self.north
-
-
-@lru_cache(maxsize=1)
-def outline_rings() -> tuple[tuple[tuple[float, float], ...], ...]:
-    """Rings of the bundled national outline (``data/maps/*.geojson``), as (lon, lat) pairs."""
-    rings: list[tuple[tuple[float, float], ...]] = []
-    folder = bundled_data_path("maps")
-    for path in sorted(folder.glob("*.geojson")):
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        for feature in data.get("features", []):
-            geometry = feature.get("geometry") or {}
-            polygons = geometry.get("coordinates", [])
-            if geometry.get("type") == "Polygon":
-                polygons = [polygons]
-            for polygon in polygons:
-                for ring in polygon:
-                    rings.append(tuple((float(p[0]), float(p[1])) for p in ring))
-    return tuple(rings)
 
 
 def national_frame(width: float = 720.0) -> Frame:
