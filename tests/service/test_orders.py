@@ -3,6 +3,8 @@ and the active orders as the network's demand table."""
 
 from __future__ import annotations
 
+import json
+import math
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -46,8 +48,12 @@ _keys = iter(range(10**9))
 
 def place(client: TestClient, headers: Headers, key: str | None = None, **changes: Any) -> Any:
     key = key if key is not None else f"key-{next(_keys)}"
+    # json.dumps, not httpx's json=: NaN and Infinity go on the wire as a careless client
+    # writes them (httpx refuses to encode them), and the service must refuse them
     return client.post(
-        f"{API}/orders", json=order_body(**changes), headers={**headers, "Idempotency-Key": key}
+        f"{API}/orders",
+        content=json.dumps(order_body(**changes)),
+        headers={**headers, "Idempotency-Key": key, "Content-Type": "application/json"},
     )
 
 
@@ -452,3 +458,14 @@ def test_no_value_in_any_field_is_a_500(
         assert "\n" not in reply.json()["detail"]
     listing = client.get(f"{API}/orders", headers=world["root"], params={"network": value})
     assert listing.status_code < 500
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("field", ["prescribed_activity", "patient", "date"])
+def test_nan_and_infinity_on_the_wire_are_refused(
+    client: TestClient, world: dict[str, Headers], field: str, value: float
+) -> None:
+    """``NaN``/``Infinity`` are not JSON: a client that writes them gets a one-line 4xx."""
+    reply = place(client, world["root"], **{field: value})
+    assert 400 <= reply.status_code < 500, reply.text
+    assert "\n" not in reply.json()["detail"]
